@@ -1,0 +1,58 @@
+# umol4 — build everything into build/.  `make run` boots the demo,
+# `make test` builds and runs every test.
+CC      ?= gcc
+B       := build
+WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+KCFLAGS := -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Iplatform -Ikernel -Isdk/include $(SAN)
+STUBFLAGS := -std=gnu11 $(WARN) -Os -fvisibility=hidden -ffreestanding -fno-stack-protector -fpie \
+	-fno-asynchronous-unwind-tables -mno-red-zone -fcf-protection=none -mgeneral-regs-only
+
+all: $(B)/umol4 $(B)/umol4-stub sdk
+
+# --- the trusted stub (platform/seccomp) ---------------------------------
+STUB_SRC := platform/seccomp/stub/entry.S platform/seccomp/stub/setup.c platform/seccomp/stub/signal.c
+$(B)/genfilter: platform/seccomp/genfilter.c platform/seccomp/layout.h
+	@mkdir -p $(B)
+	$(CC) -std=gnu11 $(WARN) -O2 -o $@ $< -lseccomp
+$(B)/stub_filters.c: $(B)/genfilter
+	$(B)/genfilter > $@.tmp && mv $@.tmp $@
+$(B)/umol4-stub: $(STUB_SRC) $(B)/stub_filters.c platform/seccomp/stub/stub.ld platform/seccomp/stub/stub.h platform/seccomp/layout.h
+	$(CC) $(STUBFLAGS) -static -nostdlib -no-pie -Wl,-T,platform/seccomp/stub/stub.ld -Wl,--build-id=none \
+		-o $@ $(STUB_SRC) $(B)/stub_filters.c
+
+.PHONY: all sdk test run clean bench
+clean:
+	rm -rf $(B)
+
+# --- the kernel process -------------------------------------------------
+PLATFORM ?= seccomp
+KSRC := $(wildcard kernel/*.c) kernel/kip_clock.S platform/$(PLATFORM)/$(PLATFORM).c
+KHDR := $(wildcard kernel/*.h platform/*.h platform/$(PLATFORM)/*.h sdk/include/l4/sys/*.h)
+$(B)/umol4: $(KSRC) $(KHDR)
+	@mkdir -p $(B)
+	$(CC) $(KCFLAGS) -o $@ $(KSRC) -lpthread
+
+# --- SDK: task-side library and the compiler wrapper ----------------------
+UCC := sdk/bin/umol4-cc
+UCFLAGS := -std=gnu11 $(WARN) -O2 -g
+SDKLIB_SRC := sdk/lib/umol4/start.S sdk/lib/umol4/emul.c $(wildcard sdk/lib/l4sys/*.c)
+SDKLIB_OBJ := $(patsubst %,$(B)/sdk/obj/%.o,$(SDKLIB_SRC))
+$(B)/sdk/obj/%.o: % $(wildcard sdk/include/l4/*/*.h)
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -fno-stack-protector -c -o $@ $<
+$(B)/sdk/libumol4.a: $(SDKLIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+sdk: $(B)/sdk/libumol4.a
+
+# --- examples and L4 test programs ----------------------------------------
+EXAMPLES := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
+L4TESTS  := $(patsubst tests/l4/%.c,$(B)/tests/l4/%,$(wildcard tests/l4/*.c))
+$(B)/examples/% $(B)/tests/l4/%: $(B)/sdk/libumol4.a
+$(B)/examples/%: examples/%.c $(B)/sdk/libumol4.a
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $<
+$(B)/tests/l4/%: tests/l4/%.c tests/l4/l4test.h $(B)/sdk/libumol4.a
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $<
+all: $(EXAMPLES) $(L4TESTS)

@@ -1,0 +1,285 @@
+/* Thread objects and the kernel thread that serves each L4 thread.
+ *
+ * A thread is created unbound; thread_control binds it to a task and a
+ * UTCB, which creates its Linux thread (plat_thread_create) and its kernel
+ * thread.  It starts running once it was born (its Linux thread is ready),
+ * has an IP (ex_regs) and is scheduled (l4_scheduler_run_thread). */
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <signal.h>
+#include <l4/sys/thread.h>
+#include "kernel.h"
+
+static void thread_destroy(struct kobj *o);
+static void thread_invoke(struct kobj *o, struct invocation *inv);
+const struct kobj_ops thread_ops = { "thread", thread_invoke, thread_destroy };
+
+struct thread *thread_create(int *err)
+{
+	struct thread *t = calloc(1, sizeof *t);
+	if (!t) {
+		*err = -L4_ENOMEM;
+		return NULL;
+	}
+	kobj_init(&t->obj, KOBJ_THREAD, &thread_ops);
+	t->state = TS_CREATED;
+	t->pager = t->exc_handler = L4_INVALID_CAP;
+	t->prio = 1;
+	return t;
+}
+
+/* Start the thread once everything it needs is there. */
+void thread_try_start(struct thread *t)
+{
+	if (t->started || !t->born || !t->ip_set || !t->sched_set || t->state == TS_DEAD)
+		return;
+	uint64_t regs[PREG_COUNT] = { 0 };
+	regs[PREG_IP] = t->start_ip;
+	regs[PREG_SP] = t->start_sp;
+	regs[PREG_FLAGS] = 0x202;
+	t->started = true;
+	t->state = TS_READY;
+	plat_thread_resume_regs(t->pt, regs, PREG_MASK_USER);
+}
+
+/* An exception nobody handles ends the task, as a signal ends a process. */
+static int trap_signal(uint64_t trapno)
+{
+	switch (trapno) {
+	case 0: return SIGFPE;
+	case 1: case 3: return SIGTRAP;
+	case 6: return SIGILL;
+	case 17: return SIGBUS;
+	default: return SIGSEGV;
+	}
+}
+
+static void handle_exception(struct thread *t, const struct plat_entry *e)
+{
+	if (boot.trace & TRACE_EXC)
+		kernel_log("exc: thread %s trap %lu err %lx ip %lx pfa %lx%s", thread_name(t),
+			   (unsigned long)e->regs[PREG_TRAPNO], (unsigned long)e->regs[PREG_ERR],
+			   (unsigned long)e->regs[PREG_IP], (unsigned long)e->regs[PREG_PFA],
+			   e->syscall_nr != ~0ULL ? " (Linux system call)" : "");
+	if (e->syscall_nr != ~0ULL)
+		kernel_log("task %s, thread %s: Linux system call %lu at %lx refused; no emulation library, "
+			   "no exception handler: task stopped", t->task->obj.name, thread_name(t),
+			   (unsigned long)e->syscall_nr, (unsigned long)e->regs[PREG_IP]);
+	else
+		kernel_log("task %s, thread %s: unhandled exception, trap %lu at ip %lx (fault address %lx, "
+			   "error %lx): task stopped", t->task->obj.name, thread_name(t),
+			   (unsigned long)e->regs[PREG_TRAPNO], (unsigned long)e->regs[PREG_IP],
+			   (unsigned long)e->regs[PREG_PFA], (unsigned long)e->regs[PREG_ERR]);
+	t->task->exit_status = 0x80 | trap_signal(e->regs[PREG_TRAPNO]);
+	t->task->killed_by_kernel = true;
+	plat_space_kill(t->task->space);
+}
+
+static void *kthread_main(void *arg)
+{
+	struct thread *t = arg;
+	struct plat_entry e;
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	for (;;) {
+		plat_thread_wait(t->pt, &e);
+		pthread_mutex_lock(&kernel_lock);
+		if (e.kind == PLAT_ENTRY_DEATH || t->state == TS_DEAD) {
+			ipc_thread_gone(t);
+			pthread_mutex_unlock(&kernel_lock);
+			break;
+		}
+		switch (e.kind) {
+		case PLAT_ENTRY_BIRTH:
+			t->born = true;
+			thread_try_start(t);
+			break;
+		case PLAT_ENTRY_SYSCALL:
+			if (t->state != TS_READY)
+				break;    /* not expected now: ignore the bogus entry */
+			t->entry_ip = e.ip;
+			t->entry_sp = e.sp;
+			ipc_syscall(t, &e);
+			break;
+		case PLAT_ENTRY_KICK: {
+			uint64_t mask = 0;
+			uint64_t regs[PREG_COUNT];
+			memcpy(regs, e.regs, sizeof regs);
+			t->entry_ip = e.ip;
+			t->entry_sp = e.sp;
+			if (t->pending_exregs) {
+				regs[PREG_IP] = t->start_ip;
+				regs[PREG_SP] = t->start_sp;
+				mask = PREG_BIT(PREG_IP) | PREG_BIT(PREG_SP);
+				t->pending_exregs = 0;
+			}
+			plat_thread_resume_regs(t->pt, regs, mask);
+			break;
+		}
+		case PLAT_ENTRY_EXCEPTION:
+			handle_exception(t, &e);
+			break;
+		default:
+			break;
+		}
+		pthread_mutex_unlock(&kernel_lock);
+	}
+	return NULL;
+}
+
+int thread_bind(struct thread *t, struct task *task, uintptr_t utcb_uaddr)
+{
+	if (t->task)
+		return -L4_EINVAL;            /* binding twice is not supported */
+	l4_utcb_t *u = task_utcb_kview(task, utcb_uaddr);
+	if (!u || (utcb_uaddr & (L4_UTCB_OFFSET - 1)))
+		return -L4_EINVAL;
+	for (struct thread *o = task->threads; o; o = o->next_in_task)
+		if (o->utcb_uaddr == utcb_uaddr)
+			return -L4_EEXIST;
+	int r = plat_thread_create(task->space, utcb_uaddr, &t->pt);
+	if (r)
+		return -L4_ENOMEM;
+	t->task = task;
+	t->utcb = u;
+	t->utcb_uaddr = utcb_uaddr;
+	t->next_in_task = task->threads;
+	task->threads = t;
+	if (t->obj.name[0])
+		plat_thread_set_name(t->pt, t->obj.name);
+	if (pthread_create(&t->kthread, NULL, kthread_main, t)) {
+		t->state = TS_DEAD;
+		return -L4_ENOMEM;
+	}
+	pthread_detach(t->kthread);
+	return 0;
+}
+
+static void thread_destroy(struct kobj *o)
+{
+	struct thread *t = (struct thread *)o;
+	ipc_cancel(t, L4_IPC_SEABORTED);
+	ipc_thread_gone(t);
+	if (t->pt && t->task && !t->task->dead)
+		plat_thread_kick(t->pt);    /* a running thread enters and is never resumed */
+	t->state = TS_DEAD;
+	if (t->pt)
+		plat_thread_stop_waiting(t->pt);
+}
+
+/* ---- invocations ------------------------------------------------------ */
+
+static void thread_control(struct thread *t, struct invocation *inv)
+{
+	l4_umword_t flags = inv->mr[L4_THREAD_CONTROL_MR_IDX_FLAGS];
+	struct task *caller_task = inv->caller->task;
+	if (inv->words < 6) {
+		inv_error(inv, L4_EMSGTOOSHORT);
+		return;
+	}
+	struct task *bind_to = NULL;
+	if (flags & L4_THREAD_CONTROL_BIND_TASK) {
+		if (l4_msgtag_items(inv->tag) < 1) {
+			inv_error(inv, L4_EMSGMISSARG);
+			return;
+		}
+		l4_fpage_t fp = { .raw = inv->mr[inv->words + 1] };
+		struct cap *c = cap_lookup(caller_task, fp.raw & L4_CAP_MASK & ~0xfffUL);
+		if (!c || c->obj->type != KOBJ_TASK) {
+			inv_error(inv, L4_EINVAL);
+			return;
+		}
+		bind_to = (struct task *)c->obj;
+	}
+	/* Decoded; now change state. */
+	if (flags & L4_THREAD_CONTROL_SET_PAGER)
+		t->pager = inv->mr[L4_THREAD_CONTROL_MR_IDX_PAGER];
+	if (flags & L4_THREAD_CONTROL_SET_EXC_HANDLER)
+		t->exc_handler = inv->mr[L4_THREAD_CONTROL_MR_IDX_EXC_HANDLER];
+	if (flags & L4_THREAD_CONTROL_ALIEN)
+		t->alien = inv->mr[L4_THREAD_CONTROL_MR_IDX_FLAG_VALS] & L4_THREAD_CONTROL_ALIEN;
+	if (bind_to) {
+		int r = thread_bind(t, bind_to, inv->mr[L4_THREAD_CONTROL_MR_IDX_BIND_UTCB]);
+		if (r) {
+			inv_error(inv, -r);
+			return;
+		}
+	}
+	inv_ok(inv, 0);
+}
+
+static void thread_ex_regs(struct thread *t, struct invocation *inv)
+{
+	if (inv->words < 3) {
+		inv_error(inv, L4_EMSGTOOSHORT);
+		return;
+	}
+	l4_umword_t op = inv->mr[0], ip = inv->mr[1], sp = inv->mr[2];
+	uint64_t old_ip = t->started ? t->entry_ip : t->start_ip;
+	uint64_t old_sp = t->started ? t->entry_sp : t->start_sp;
+	if (ip != ~0UL)
+		t->start_ip = ip;
+	if (sp != ~0UL)
+		t->start_sp = sp;
+	bool moved = ip != ~0UL || sp != ~0UL;
+	if (!t->started) {
+		if (ip != ~0UL)
+			t->ip_set = true;
+		thread_try_start(t);
+	} else if (t->state == TS_SEND || t->state == TS_RECV) {
+		if (moved) {
+			/* A blocked thread goes on at the new IP: its IPC is gone. */
+			uint64_t regs[PREG_COUNT] = { 0 };
+			regs[PREG_IP] = ip != ~0UL ? ip : t->entry_ip;
+			regs[PREG_SP] = sp != ~0UL ? sp : t->entry_sp;
+			ipc_cancel(t, L4_IPC_SECANCELED);
+			plat_thread_resume_regs(t->pt, regs, PREG_BIT(PREG_IP) | PREG_BIT(PREG_SP));
+		} else if (op & L4_THREAD_EX_REGS_CANCEL) {
+			ipc_cancel(t, L4_IPC_SECANCELED);
+		}
+	} else if (t->state == TS_READY && moved && t != inv->caller) {
+		if (ip == ~0UL)
+			t->start_ip = t->entry_ip;
+		if (sp == ~0UL)
+			t->start_sp = t->entry_sp;
+		t->pending_exregs = 1;
+		plat_thread_kick(t->pt);
+	}
+	inv->reply_mr[0] = 0;
+	inv->reply_mr[1] = old_ip;
+	inv->reply_mr[2] = old_sp;
+	inv_ok(inv, 3);
+}
+
+static void thread_invoke(struct kobj *o, struct invocation *inv)
+{
+	struct thread *t = (struct thread *)o;
+	if (l4_msgtag_label(inv->tag) != L4_PROTO_THREAD) {
+		inv_error(inv, L4_EBADPROTO);
+		return;
+	}
+	if (inv->words < 1) {
+		inv_error(inv, L4_EMSGTOOSHORT);
+		return;
+	}
+	switch (inv->mr[0] & L4_THREAD_OPCODE_MASK) {
+	case L4_THREAD_CONTROL_OP:
+		thread_control(t, inv);
+		return;
+	case L4_THREAD_EX_REGS_OP:
+		thread_ex_regs(t, inv);
+		return;
+	case L4_THREAD_SWITCH_OP:
+		sched_yield();
+		inv_ok(inv, 0);
+		return;
+	case L4_THREAD_STATS_OP:
+		inv->reply_mr[0] = 0;
+		inv_ok(inv, 1);
+		return;
+	default:
+		inv_error(inv, L4_ENOSYS);
+	}
+}

@@ -1,0 +1,395 @@
+/* The seccomp platform, kernel side.  A task is a Linux process started
+ * from the trusted stub (stub/); its mapper thread runs the address-space
+ * operations the kernel writes to the task's read-only request page, and
+ * each L4 thread enters the kernel through its frame and a futex.
+ * See layout.h for the shared memory and stub/entry.S for the task side. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "platform.h"
+#include "layout.h"
+
+#define STUB_SIG_KICK SIGURG
+
+struct plat_space {
+	pid_t pid;
+	int ku_fd;                 /* kernel-user memory memfd */
+	int done_fd;               /* kernel end of the mapper's "done" channel */
+	uint8_t *ku;               /* kernel view of kernel-user memory */
+	struct stub_req_page *req;
+	uint64_t ku_next;          /* next free offset for UTCB areas */
+	uint64_t slots[STUB_MAX_SLOTS / 64];
+	atomic_bool dead;
+	struct plat_space *next;
+	char name[16];
+};
+
+struct plat_thread {
+	struct plat_space *space;
+	unsigned slot;
+	struct stub_frame *frame;
+	uint32_t seen_req;
+	atomic_bool gone;
+};
+
+static int phys_fd = -1;
+static uint8_t *phys_base;
+static int stub_fd = -1;
+static struct plat_space *spaces;
+static pthread_mutex_t spaces_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const char *plat_name(void) { return "seccomp"; }
+void *plat_phys_base(void) { return phys_base; }
+
+static long futex(void *addr, int op, uint32_t val)
+{
+	return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
+}
+
+int plat_init(const char *self_path, size_t phys_size)
+{
+	if (prctl(PR_GET_SECCOMP) < 0) {
+		fprintf(stderr, "umol4: this Linux has no seccomp filters (needed by --platform=seccomp)\n");
+		return 70;
+	}
+	char path[4096];
+	const char *env = getenv("UMOL4_STUB");
+	if (env)
+		snprintf(path, sizeof path, "%s", env);
+	else {
+		snprintf(path, sizeof path, "%s", self_path);
+		char *slash = strrchr(path, '/');
+		snprintf(slash ? slash + 1 : path, sizeof path - (slash ? (size_t)(slash + 1 - path) : 0),
+			 "umol4-stub");
+	}
+	stub_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (stub_fd < 0) {
+		fprintf(stderr, "umol4: cannot open the task stub %s: %s\n", path, strerror(errno));
+		return 71;
+	}
+	phys_fd = memfd_create("umol4-phys", MFD_CLOEXEC);
+	if (phys_fd < 0 || ftruncate(phys_fd, phys_size) < 0) {
+		fprintf(stderr, "umol4: cannot create physical memory of %zu bytes: %s\n", phys_size, strerror(errno));
+		return 71;
+	}
+	phys_base = mmap(NULL, phys_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, phys_fd, 0);
+	if (phys_base == MAP_FAILED) {
+		fprintf(stderr, "umol4: cannot map physical memory: %s\n", strerror(errno));
+		return 71;
+	}
+	return 0;
+}
+
+/* Runs in the child between fork and exec: only system calls. */
+static void exec_stub(int ku_fd, int done_fd)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(127);
+	/* Keyboard signals belong to the kernel process, not to its tasks. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if (dup2(phys_fd, STUB_PHYS_FD) < 0 || dup2(ku_fd, STUB_KU_FD) < 0 ||
+	    dup2(done_fd, STUB_DONE_FD) < 0 || dup2(stub_fd, 6) < 0)
+		_exit(127);
+	/* Nothing else crosses into the task: not even stdin/stdout/stderr,
+	 * and the stub file itself closes on exec. */
+	syscall(SYS_close_range, 7, ~0U, 0);
+	syscall(SYS_close_range, 0, 2, 0);
+	fcntl(6, F_SETFD, FD_CLOEXEC);
+	char *argv[] = { "umol4-task", NULL }, *envp[] = { NULL };
+	syscall(SYS_execveat, 6, "", argv, envp, AT_EMPTY_PATH);
+	_exit(127);
+}
+
+int plat_space_create(struct plat_space **out, const char *name)
+{
+	struct plat_space *s = calloc(1, sizeof *s);
+	int sv[2] = { -1, -1 };
+	if (!s)
+		return -ENOMEM;
+	snprintf(s->name, sizeof s->name, "%s", name ? name : "task");
+	s->ku_fd = memfd_create("umol4-ku", MFD_CLOEXEC);
+	if (s->ku_fd < 0 || ftruncate(s->ku_fd, STUB_KU_SIZE) < 0)
+		goto fail;
+	s->ku = mmap(NULL, STUB_KU_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, s->ku_fd, 0);
+	if (s->ku == MAP_FAILED)
+		goto fail;
+	s->req = (struct stub_req_page *)(s->ku + STUB_REQ_OFF);
+	s->ku_next = STUB_UTCB_OFF;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		goto fail;
+	pid_t pid = fork();
+	if (pid < 0)
+		goto fail;
+	if (pid == 0)
+		exec_stub(s->ku_fd, sv[1]);
+	close(sv[1]);
+	s->done_fd = sv[0];
+	s->pid = pid;
+	pthread_mutex_lock(&spaces_lock);
+	s->next = spaces;
+	spaces = s;
+	pthread_mutex_unlock(&spaces_lock);
+	*out = s;
+	return 0;
+fail:
+	if (sv[0] >= 0) { close(sv[0]); close(sv[1]); }
+	if (s->ku && s->ku != MAP_FAILED)
+		munmap(s->ku, STUB_KU_SIZE);
+	if (s->ku_fd >= 0)
+		close(s->ku_fd);
+	free(s);
+	return -errno;
+}
+
+int plat_space_pid(struct plat_space *s) { return s->pid; }
+bool plat_space_dead(struct plat_space *s) { return atomic_load(&s->dead); }
+void *plat_kip(struct plat_space *s) { return s->ku + STUB_KIP_OFF; }
+
+struct plat_space *plat_space_by_pid(int pid)
+{
+	pthread_mutex_lock(&spaces_lock);
+	struct plat_space *s = spaces;
+	while (s && s->pid != pid)
+		s = s->next;
+	pthread_mutex_unlock(&spaces_lock);
+	return s;
+}
+
+/* Wake every kernel thread that waits for an L4 thread of this task. */
+void plat_space_died(struct plat_space *s)
+{
+	atomic_store(&s->dead, true);
+	for (unsigned i = 0; i < STUB_MAX_SLOTS; i++)
+		if (s->slots[i / 64] & (1UL << (i % 64))) {
+			struct stub_frame *f = (void *)(s->ku + STUB_SLOT_OFF + i * STUB_SLOT_SIZE);
+			futex(&f->req_seq, FUTEX_WAKE, INT32_MAX);
+		}
+}
+
+/* The process is killed; the structure stays until the last thread lets go. */
+void plat_space_destroy(struct plat_space *s)
+{
+	kill(s->pid, SIGKILL);
+	plat_space_died(s);
+	pthread_mutex_lock(&spaces_lock);
+	for (struct plat_space **p = &spaces; *p; p = &(*p)->next)
+		if (*p == s) { *p = s->next; break; }
+	pthread_mutex_unlock(&spaces_lock);
+	close(s->done_fd);
+	close(s->ku_fd);
+	munmap(s->ku, STUB_KU_SIZE);
+	free(s);
+}
+
+static int queue_op(struct plat_space *s, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+		    uint64_t a3, uint64_t a4, uint64_t a5, uint64_t frame)
+{
+	if (s->req->nops == STUB_MAX_OPS) {
+		int r = plat_space_sync(s);
+		if (r)
+			return r;
+	}
+	struct stub_op *op = &s->req->ops[s->req->nops++];
+	*op = (struct stub_op){ nr, { a0, a1, a2, a3, a4, a5 }, frame };
+	return 0;
+}
+
+static int linux_prot(unsigned prot)
+{
+	return (prot & PLAT_R ? PROT_READ : 0) | (prot & PLAT_W ? PROT_WRITE : 0) | (prot & PLAT_X ? PROT_EXEC : 0);
+}
+
+int plat_space_map(struct plat_space *s, uintptr_t va, size_t len, unsigned prot, enum plat_mem mem, uint64_t off)
+{
+	if (va + len > UMOL4_USER_END || va + len < va || (va | len | off) & 0xfff)
+		return -EINVAL;
+	return queue_op(s, SYS_mmap, va, len, linux_prot(prot), MAP_SHARED | MAP_FIXED,
+			mem == PLAT_MEM_PHYS ? STUB_PHYS_FD : STUB_KU_FD, off, 0);
+}
+
+int plat_space_unmap(struct plat_space *s, uintptr_t va, size_t len)
+{
+	if (va + len > UMOL4_USER_END || va + len < va || (va | len) & 0xfff)
+		return -EINVAL;
+	return queue_op(s, SYS_munmap, va, len, 0, 0, 0, 0, 0);
+}
+
+/* Hand the queued batch to the mapper and wait until it has run. */
+int plat_space_sync(struct plat_space *s)
+{
+	if (!s->req->nops)
+		return 0;
+	if (atomic_load(&s->dead)) {
+		s->req->nops = 0;
+		return -ESRCH;
+	}
+	__atomic_store_n(&s->req->seq, s->req->seq + 1, __ATOMIC_SEQ_CST);
+	futex(&s->req->seq, FUTEX_WAKE, 1);
+	char status;
+	ssize_t n;
+	do
+		n = read(s->done_fd, &status, 1);
+	while (n < 0 && errno == EINTR);
+	s->req->nops = 0;
+	if (n != 1) {
+		atomic_store(&s->dead, true);
+		return -ESRCH;
+	}
+	return status ? -EFAULT : 0;
+}
+
+int plat_ku_alloc(struct plat_space *s, size_t len, uint64_t *off, void **kview)
+{
+	len = (len + 0xfff) & ~0xfffUL;
+	if (s->ku_next + len > STUB_KU_SIZE || s->ku_next + len < s->ku_next)
+		return -ENOMEM;
+	*off = s->ku_next;
+	*kview = s->ku + s->ku_next;
+	s->ku_next += len;
+	return 0;
+}
+
+int plat_thread_create(struct plat_space *s, uintptr_t utcb_uaddr, struct plat_thread **out)
+{
+	unsigned slot;
+	for (slot = 0; slot < STUB_MAX_SLOTS; slot++)
+		if (!(s->slots[slot / 64] & (1UL << (slot % 64))))
+			break;
+	if (slot == STUB_MAX_SLOTS)
+		return -ENOMEM;
+	struct plat_thread *t = calloc(1, sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	uint8_t *k = s->ku + STUB_SLOT_OFF + slot * STUB_SLOT_SIZE;
+	uintptr_t u = STUB_SLOT_ADDR + slot * STUB_SLOT_SIZE;
+	memset(k, 0, STUB_FRAME_SIZE);
+	struct stub_frame *f = (void *)k;
+	f->utcb = utcb_uaddr;
+	f->self = u;
+	f->altstack.sp = u + STUB_FRAME_SIZE;
+	f->altstack.size = STUB_SLOT_SIZE - STUB_FRAME_SIZE;
+	t->space = s;
+	t->slot = slot;
+	t->frame = f;
+	s->slots[slot / 64] |= 1UL << (slot % 64);
+	int r = queue_op(s, SYS_clone,
+			 CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+			 CLONE_SYSVSEM | CLONE_PARENT_SETTID,
+			 u + STUB_FRAME_SIZE, u + FRAME_TID, 0, 0, 0, u);
+	if (!r)
+		r = plat_space_sync(s);
+	if (r) {
+		s->slots[slot / 64] &= ~(1UL << (slot % 64));
+		free(t);
+		return r;
+	}
+	*out = t;
+	return 0;
+}
+
+/* The Linux thread stays parked in its task until the process ends; the
+ * slot is not reused, so a late entry cannot land on a new thread. */
+void plat_thread_release(struct plat_thread *t)
+{
+	free(t);
+}
+
+int plat_thread_tid(struct plat_thread *t) { return (int)t->frame->tid; }
+
+void plat_thread_set_name(struct plat_thread *t, const char *name)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", t->space->pid, plat_thread_tid(t));
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t r = write(fd, name, strnlen(name, 15));
+		(void)r;
+		close(fd);
+	}
+}
+
+void plat_thread_wait(struct plat_thread *t, struct plat_entry *e)
+{
+	struct stub_frame *f = t->frame;
+	for (;;) {
+		if (atomic_load(&t->space->dead) || atomic_load(&t->gone)) {
+			e->kind = PLAT_ENTRY_DEATH;
+			return;
+		}
+		uint32_t v = __atomic_load_n(&f->req_seq, __ATOMIC_SEQ_CST);
+		if (v != t->seen_req) {
+			t->seen_req = v;
+			break;
+		}
+		futex(&f->req_seq, FUTEX_WAIT, v);
+	}
+	/* One copy of everything; the task may change the frame meanwhile. */
+	uint32_t kind = __atomic_load_n(&f->kind, __ATOMIC_RELAXED);
+	switch (kind) {
+	case ENTRY_SYSCALL:
+		e->kind = PLAT_ENTRY_SYSCALL;
+		e->tag = f->tag; e->dest = f->dest; e->label = f->label; e->timeout = f->timeout;
+		e->ip = f->user_ip; e->sp = f->user_sp;
+		return;
+	case ENTRY_BIRTH: e->kind = PLAT_ENTRY_BIRTH; break;
+	case ENTRY_KICK: e->kind = PLAT_ENTRY_KICK; break;
+	default: e->kind = PLAT_ENTRY_EXCEPTION; break;
+	}
+	memcpy(e->regs, f->regs, sizeof e->regs);
+	e->syscall_nr = f->syscall_nr;
+	e->ip = e->regs[PREG_IP];
+	e->sp = e->regs[PREG_SP];
+}
+
+static void resume(struct plat_thread *t)
+{
+	__atomic_store_n(&t->frame->resp_seq, t->seen_req, __ATOMIC_SEQ_CST);
+	futex(&t->frame->resp_seq, FUTEX_WAKE, 1);
+}
+
+void plat_thread_resume(struct plat_thread *t, uint64_t tag, uint64_t label)
+{
+	t->frame->tag = tag;
+	t->frame->label = label;
+	t->frame->resume = RESUME_FAST;
+	resume(t);
+}
+
+void plat_thread_resume_regs(struct plat_thread *t, const uint64_t *regs, uint64_t mask)
+{
+	memcpy(t->frame->regs, regs, sizeof t->frame->regs);
+	t->frame->regs_mask = mask;
+	t->frame->resume = RESUME_REGS;
+	resume(t);
+}
+
+void plat_thread_stop_waiting(struct plat_thread *t)
+{
+	atomic_store(&t->gone, true);
+	futex(&t->frame->req_seq, FUTEX_WAKE, INT32_MAX);
+}
+
+void plat_space_kill(struct plat_space *s)
+{
+	kill(s->pid, SIGKILL);
+}
+
+void plat_thread_kick(struct plat_thread *t)
+{
+	syscall(SYS_tgkill, t->space->pid, plat_thread_tid(t), STUB_SIG_KICK);
+}
