@@ -64,7 +64,7 @@ static void factory_invoke(struct kobj *o, struct invocation *inv)
 		return;
 	}
 	/* Where the new capability goes: the caller's first buffer register. */
-	l4_umword_t br0 = ((l4_buf_regs_t *)((char *)caller->utcb + L4_UTCB_BUF_REGS_OFFSET * sizeof(l4_umword_t)))->br[0];
+	l4_umword_t br0 = ((l4_buf_regs_t *)((char *)caller->utcb + L4_UTCB_BUF_REGS_OFFSET))->br[0];
 	if ((br0 & L4_RCV_ITEM_SINGLE_CAP) != L4_RCV_ITEM_SINGLE_CAP || (br0 >> L4_CAP_SHIFT) >= CAP_SPACE_SLOTS) {
 		inv_error(inv, L4_EINVAL);
 		return;

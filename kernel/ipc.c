@@ -15,11 +15,11 @@
 static l4_msg_regs_t *mrs(struct thread *t) { return (l4_msg_regs_t *)t->utcb; }
 static l4_buf_regs_t *brs(struct thread *t)
 {
-	return (l4_buf_regs_t *)((char *)t->utcb + L4_UTCB_BUF_REGS_OFFSET * sizeof(l4_umword_t));
+	return (l4_buf_regs_t *)((char *)t->utcb + L4_UTCB_BUF_REGS_OFFSET);
 }
 static l4_thread_regs_t *tcrs(struct thread *t)
 {
-	return (l4_thread_regs_t *)((char *)t->utcb + L4_UTCB_THREAD_REGS_OFFSET * sizeof(l4_umword_t));
+	return (l4_thread_regs_t *)((char *)t->utcb + L4_UTCB_THREAD_REGS_OFFSET);
 }
 
 /* Resume a thread from l4_ipc() with an IPC error in its TCR. */
@@ -377,6 +377,9 @@ void ipc_syscall(struct thread *t, const struct plat_entry *e)
 		bool call = recv && !open_wait;
 		switch (o->type) {
 		case KOBJ_THREAD:
+			/* The thread protocol is for the kernel; anything else is IPC. */
+			if (l4_msgtag_label(tag) == L4_PROTO_THREAD)
+				break;
 			send_to_thread(t, (struct thread *)o, tag, 0, to, call, recv && open_wait);
 			return;
 		case KOBJ_GATE: {

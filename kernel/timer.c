@@ -29,7 +29,7 @@ uint64_t timeout_to_deadline(l4_timeout_s to, const l4_utcb_t *utcb, bool *never
 			*zero = true;
 			return 0;
 		}
-		const l4_buf_regs_t *br = (const l4_buf_regs_t *)((const char *)utcb + L4_UTCB_BUF_REGS_OFFSET * sizeof(l4_umword_t));
+		const l4_buf_regs_t *br = (const l4_buf_regs_t *)((const char *)utcb + L4_UTCB_BUF_REGS_OFFSET);
 		uint64_t abs_us = br->br[idx];
 		uint64_t now = now_ns();
 		uint64_t abs = abs_us * 1000;

@@ -60,7 +60,7 @@ typedef struct l4_kernel_info_t
 
 #if defined(__cplusplus) && __cplusplus >= 201103L
 static_assert(__builtin_offsetof(l4_kernel_info_t, platform_info) == 0x70, "KIP layout");
-#elif !defined(__cplusplus)
+#elif !defined(__cplusplus) && __STDC_VERSION__ >= 201112L
 _Static_assert(__builtin_offsetof(l4_kernel_info_t, platform_info) == 0x70, "KIP layout");
 #endif
 
