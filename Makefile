@@ -56,3 +56,9 @@ $(B)/tests/l4/%: tests/l4/%.c tests/l4/l4test.h $(B)/sdk/libumol4.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $<
 all: $(EXAMPLES) $(L4TESTS)
+
+test: all
+	@bash tests/run.sh
+
+run: all
+	$(B)/umol4 run $(B)/examples/hello

@@ -7,8 +7,9 @@
 #include <l4/sys/ipc.h>
 #include <l4/sys/rcv_endpoint.h>
 
-/* MR0 opcodes (L4_PROTO_KOBJECT); only reach the gate itself through a
- * capability with L4_FPAGE_C_IPCGATE_SVR, else they go to the server. */
+/* MR0 opcodes (L4_PROTO_KOBJECT). They reach the gate itself only
+ * through a capability with the S right (the server's); sent through
+ * any other capability they are ordinary messages to the server. */
 enum L4_ipc_gate_ops
 {
   L4_IPC_GATE_BIND_OP     = 0x10,

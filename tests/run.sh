@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every umol4 test; each prints what it checked.  Ends with the line
+# "N passed, N failed".  Exit 0 only if nothing failed.
+cd "$(dirname "$0")/.." || exit 1
+B=build
+U="$B/umol4"
+pass=0 fail=0
+result() { # name ok
+	if [ "$2" = 1 ]; then pass=$((pass + 1)); echo "PASS $1"; else fail=$((fail + 1)); echo "FAIL $1"; fi
+}
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# hello: printf reaches the log, exit code 0
+timeout 60 "$U" run "$B/examples/hello" a b >"$out" 2>&1; rc=$?
+result "hello prints and exits 0" "$([ $rc = 0 ] && grep -q 'Hello World' "$out" && grep -q '2 argument' "$out" && echo 1)"
+
+# exit codes pass through
+timeout 60 "$U" run "$B/tests/l4/exitcode" 42 >"$out" 2>&1; rc=$?
+result "exit(42) becomes umol4's exit code" "$([ $rc = 42 ] && echo 1)"
+
+# the IPC suite (in-task checks)
+timeout 120 "$U" run "$B/tests/l4/ipc" >"$out" 2>&1; rc=$?
+cat "$out"
+result "ipc suite" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+
+# isolation: raw system calls reach nothing on the host; an unemulated one stops the task
+probe=$(mktemp -u /tmp/umol4-probe-XXXXXX)
+timeout 60 "$U" run "$B/tests/l4/isolation" "$probe" >"$out" 2>&1; rc=$?
+cat "$out"
+result "isolation: no host effect, unemulated syscall stops the task (exit 139)" \
+	"$([ $rc = 139 ] && [ ! -e "$probe" ] && ! grep -q '^not ok' "$out" && grep -q 'Linux system call 39' "$out" && echo 1)"
+
+# a crashing task is reported, the kernel ends cleanly with 128+SIGSEGV
+timeout 60 "$U" run "$B/tests/l4/crash" >"$out" 2>&1; rc=$?
+result "segfault reported (exit 139)" "$([ $rc = 139 ] && grep -q 'unhandled exception, trap 14' "$out" && ! grep -q 'not reached' "$out" && echo 1)"
+
+# kill -9 of umol4 leaves no task process behind
+"$U" run "$B/tests/l4/loop" >"$out" 2>&1 &
+kpid=$!
+for _ in $(seq 50); do grep -q looping "$out" && break; sleep 0.1; done
+tasks=$(pgrep -P $kpid | tr '\n' ' ')
+kill -9 $kpid; wait $kpid 2>/dev/null
+sleep 0.5
+left=0
+for p in $tasks; do
+	# a zombie waiting for init to reap it runs nothing and holds nothing
+	st=$(awk '{print $3}' /proc/$p/stat 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ] && left=1
+done
+result "kill -9 of umol4 leaves no task process ($tasks)" "$([ -n "$tasks" ] && [ $left = 0 ] && echo 1)"
+
+# bad usage and missing programs get a clear error and a distinct code
+"$U" bogus >/dev/null 2>&1; rc1=$?
+"$U" run /nonexistent >/dev/null 2>&1; rc2=$?
+"$U" run /etc/passwd >"$out" 2>&1; rc3=$?
+result "usage errors exit 64, a non-ELF root exits 72" "$([ $rc1 = 64 ] && [ $rc2 = 64 ] && [ $rc3 = 72 ] && echo 1)"
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
