@@ -44,7 +44,7 @@ static void log_invoke(struct kobj *o, struct invocation *inv)
 		return;
 	}
 	case L4_VCON_READ_OP:
-		inv->reply_mr[0] = 0;        /* no input on the kernel console */
+		inv->reply_mr[0] = 0x80000000; /* no input, nothing more queued */
 		inv_ok(inv, 1);
 		return;
 	case L4_VCON_SET_ATTR_OP:
