@@ -26,9 +26,9 @@ clean:
 	rm -rf $(B)
 
 # --- the kernel process -------------------------------------------------
-PLATFORM ?= seccomp
-KSRC := $(wildcard kernel/*.c) kernel/kip_clock.S platform/$(PLATFORM)/$(PLATFORM).c
-KHDR := $(wildcard kernel/*.h platform/*.h platform/$(PLATFORM)/*.h sdk/include/l4/sys/*.h)
+PLATFORMS := seccomp
+KSRC := $(wildcard kernel/*.c) kernel/kip_clock.S platform/platform.c $(foreach p,$(PLATFORMS),platform/$(p)/$(p).c)
+KHDR := $(wildcard kernel/*.h platform/*.h $(foreach p,$(PLATFORMS),platform/$(p)/*.h) sdk/include/l4/sys/*.h)
 $(B)/umol4: $(KSRC) $(KHDR)
 	@mkdir -p $(B)
 	$(CC) $(KCFLAGS) -o $@ $(KSRC) -lpthread

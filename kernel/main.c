@@ -183,7 +183,7 @@ static void usage(FILE *f)
 		"Boots an L4 system on this Linux machine with PROGRAM as its root task.\n"
 		"  -m, --memory=SIZE     physical memory (default 1G; K/M/G suffixes)\n"
 		"      --trace=LIST      print events: ipc,exc,task (comma separated)\n"
-		"      --platform=NAME   how tasks are hosted: seccomp (default)\n"
+		"      --platform=NAME   how tasks are hosted (default seccomp)\n"
 		"  -v, --verbose         report what the kernel does\n"
 		"      --help, --version\n"
 		"Exit code: the root task's; 64 usage, 70/71 host lacks a feature, 72 boot failed,\n"
@@ -218,8 +218,8 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'p':
-			if (strcmp(optarg, plat_name())) {
-				fprintf(stderr, "umol4: platform '%s' is not built in (have: %s)\n", optarg, plat_name());
+			if (plat_select(optarg)) {
+				fprintf(stderr, "umol4: platform '%s' is not built in (have: %s)\n", optarg, plat_names());
 				return EXIT_USAGE;
 			}
 			break;

@@ -1,7 +1,8 @@
 /* The platform contract: how an L4 address space and its threads are
  * hosted on Linux.  The generic kernel calls only these functions; each
- * platform (seccomp/, later ptrace/) implements them in its own files and
- * the build picks one.  This is the only layer that calls Linux.
+ * platform (seccomp/, ptrace/) implements them in its own folder and
+ * exports one struct plat_ops; the command line picks one at start-up.
+ * This is the only layer that runs or controls task processes.
  *
  * Threading: every L4 thread has one kernel thread that sits in
  * plat_thread_wait() for it.  All other calls are made with the big kernel
@@ -37,38 +38,75 @@ struct plat_entry {
 	uint64_t syscall_nr;             /* EXCEPTION from a Linux system call, else ~0 */
 };
 
-/* Host checks and global set-up.  Returns 0, or prints one line and returns
- * the process exit code to use. */
-int plat_init(const char *self_path, size_t phys_size);
-const char *plat_name(void);
-void *plat_phys_base(void);              /* kernel view of physical memory */
+/* Each platform fills one table; plat_select() picks it at start-up.
+ * Host checks and global set-up (init) return 0, or print one line and
+ * return the process exit code to use. */
+struct plat_ops {
+	const char *name;
+	int  (*init)(const char *self_path, size_t phys_size);
+	void *(*phys_base)(void);                 /* kernel view of physical memory */
 
-int  plat_space_create(struct plat_space **out, const char *name);
-void plat_space_destroy(struct plat_space *s);
-void plat_space_kill(struct plat_space *s);          /* end the process; reaped later */
-int  plat_space_pid(struct plat_space *s);
-bool plat_space_dead(struct plat_space *s);
-/* Address-space changes are queued and in effect after plat_space_sync(). */
-int  plat_space_map(struct plat_space *s, uintptr_t va, size_t len, unsigned prot,
-		    enum plat_mem mem, uint64_t off);
-int  plat_space_unmap(struct plat_space *s, uintptr_t va, size_t len);
-int  plat_space_sync(struct plat_space *s);
-/* Kernel-user memory (UTCBs): allocate len bytes, return offset and kernel view. */
-int  plat_ku_alloc(struct plat_space *s, size_t len, uint64_t *off, void **kview);
-void *plat_kip(struct plat_space *s);    /* kernel view of this task's KIP page */
+	int  (*space_create)(struct plat_space **out, const char *name);
+	void (*space_destroy)(struct plat_space *s);
+	void (*space_kill)(struct plat_space *s);        /* end the process; reaped later */
+	int  (*space_pid)(struct plat_space *s);
+	bool (*space_dead)(struct plat_space *s);
+	/* Address-space changes are queued and in effect after space_sync(). */
+	int  (*space_map)(struct plat_space *s, uintptr_t va, size_t len, unsigned prot,
+			  enum plat_mem mem, uint64_t off);
+	int  (*space_unmap)(struct plat_space *s, uintptr_t va, size_t len);
+	int  (*space_sync)(struct plat_space *s);
+	/* Kernel-user memory (UTCBs): allocate len bytes, return offset and kernel view. */
+	int  (*ku_alloc)(struct plat_space *s, size_t len, uint64_t *off, void **kview);
+	void *(*kip)(struct plat_space *s);       /* kernel view of this task's KIP page */
 
-int  plat_thread_create(struct plat_space *s, uintptr_t utcb_uaddr, struct plat_thread **out);
-void plat_thread_release(struct plat_thread *t);
-int  plat_thread_tid(struct plat_thread *t);
-void plat_thread_set_name(struct plat_thread *t, const char *name);
-void plat_thread_wait(struct plat_thread *t, struct plat_entry *e);
-void plat_thread_resume(struct plat_thread *t, uint64_t tag, uint64_t label);
-void plat_thread_resume_regs(struct plat_thread *t, const uint64_t *regs, uint64_t mask);
-void plat_thread_kick(struct plat_thread *t);
-void plat_thread_stop_waiting(struct plat_thread *t); /* its plat_thread_wait returns DEATH */
+	int  (*thread_create)(struct plat_space *s, uintptr_t utcb_uaddr, struct plat_thread **out);
+	void (*thread_release)(struct plat_thread *t);
+	int  (*thread_tid)(struct plat_thread *t);
+	void (*thread_set_name)(struct plat_thread *t, const char *name);
+	void (*thread_wait)(struct plat_thread *t, struct plat_entry *e);
+	void (*thread_resume)(struct plat_thread *t, uint64_t tag, uint64_t label);
+	void (*thread_resume_regs)(struct plat_thread *t, const uint64_t *regs, uint64_t mask);
+	void (*thread_kick)(struct plat_thread *t);
+	void (*thread_stop_waiting)(struct plat_thread *t); /* its thread_wait returns DEATH */
 
-/* Called by the supervisor when it reaped a task process. */
-void plat_space_died(struct plat_space *s);
-struct plat_space *plat_space_by_pid(int pid);
+	/* Called by the supervisor when it reaped a task process. */
+	void (*space_died)(struct plat_space *s);
+	struct plat_space *(*space_by_pid)(int pid);
+};
+
+extern const struct plat_ops *plat;
+extern const struct plat_ops plat_seccomp;
+
+/* Choose the platform by name (NULL: the default).  Returns 0 or -1. */
+int plat_select(const char *name);
+const char *plat_names(void);             /* "seccomp, ..." for messages */
+
+/* The generic kernel calls these; each is one indirect call. */
+static inline int plat_init(const char *p, size_t n) { return plat->init(p, n); }
+static inline const char *plat_name(void) { return plat->name; }
+static inline void *plat_phys_base(void) { return plat->phys_base(); }
+static inline int plat_space_create(struct plat_space **o, const char *n) { return plat->space_create(o, n); }
+static inline void plat_space_destroy(struct plat_space *s) { plat->space_destroy(s); }
+static inline void plat_space_kill(struct plat_space *s) { plat->space_kill(s); }
+static inline int plat_space_pid(struct plat_space *s) { return plat->space_pid(s); }
+static inline bool plat_space_dead(struct plat_space *s) { return plat->space_dead(s); }
+static inline int plat_space_map(struct plat_space *s, uintptr_t va, size_t len, unsigned prot,
+				 enum plat_mem mem, uint64_t off) { return plat->space_map(s, va, len, prot, mem, off); }
+static inline int plat_space_unmap(struct plat_space *s, uintptr_t va, size_t len) { return plat->space_unmap(s, va, len); }
+static inline int plat_space_sync(struct plat_space *s) { return plat->space_sync(s); }
+static inline int plat_ku_alloc(struct plat_space *s, size_t len, uint64_t *off, void **kv) { return plat->ku_alloc(s, len, off, kv); }
+static inline void *plat_kip(struct plat_space *s) { return plat->kip(s); }
+static inline int plat_thread_create(struct plat_space *s, uintptr_t u, struct plat_thread **o) { return plat->thread_create(s, u, o); }
+static inline void plat_thread_release(struct plat_thread *t) { plat->thread_release(t); }
+static inline int plat_thread_tid(struct plat_thread *t) { return plat->thread_tid(t); }
+static inline void plat_thread_set_name(struct plat_thread *t, const char *n) { plat->thread_set_name(t, n); }
+static inline void plat_thread_wait(struct plat_thread *t, struct plat_entry *e) { plat->thread_wait(t, e); }
+static inline void plat_thread_resume(struct plat_thread *t, uint64_t tag, uint64_t label) { plat->thread_resume(t, tag, label); }
+static inline void plat_thread_resume_regs(struct plat_thread *t, const uint64_t *r, uint64_t m) { plat->thread_resume_regs(t, r, m); }
+static inline void plat_thread_kick(struct plat_thread *t) { plat->thread_kick(t); }
+static inline void plat_thread_stop_waiting(struct plat_thread *t) { plat->thread_stop_waiting(t); }
+static inline void plat_space_died(struct plat_space *s) { plat->space_died(s); }
+static inline struct plat_space *plat_space_by_pid(int pid) { return plat->space_by_pid(pid); }
 
 #endif

@@ -49,15 +49,14 @@ static int stub_fd = -1;
 static struct plat_space *spaces;
 static pthread_mutex_t spaces_lock = PTHREAD_MUTEX_INITIALIZER;
 
-const char *plat_name(void) { return "seccomp"; }
-void *plat_phys_base(void) { return phys_base; }
+static void *sc_phys_base(void) { return phys_base; }
 
 static long futex(void *addr, int op, uint32_t val)
 {
 	return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
 }
 
-int plat_init(const char *self_path, size_t phys_size)
+static int sc_init(const char *self_path, size_t phys_size)
 {
 	if (prctl(PR_GET_SECCOMP) < 0) {
 		fprintf(stderr, "umol4: this Linux has no seccomp filters (needed by --platform=seccomp)\n");
@@ -115,7 +114,7 @@ static void exec_stub(int ku_fd, int done_fd)
 	_exit(127);
 }
 
-int plat_space_create(struct plat_space **out, const char *name)
+static int sc_space_create(struct plat_space **out, const char *name)
 {
 	struct plat_space *s = calloc(1, sizeof *s);
 	int sv[2] = { -1, -1 };
@@ -156,11 +155,11 @@ fail:
 	return -errno;
 }
 
-int plat_space_pid(struct plat_space *s) { return s->pid; }
-bool plat_space_dead(struct plat_space *s) { return atomic_load(&s->dead); }
-void *plat_kip(struct plat_space *s) { return s->ku + STUB_KIP_OFF; }
+static int sc_space_pid(struct plat_space *s) { return s->pid; }
+static bool sc_space_dead(struct plat_space *s) { return atomic_load(&s->dead); }
+static void *sc_kip(struct plat_space *s) { return s->ku + STUB_KIP_OFF; }
 
-struct plat_space *plat_space_by_pid(int pid)
+static struct plat_space *sc_space_by_pid(int pid)
 {
 	pthread_mutex_lock(&spaces_lock);
 	struct plat_space *s = spaces;
@@ -171,7 +170,7 @@ struct plat_space *plat_space_by_pid(int pid)
 }
 
 /* Wake every kernel thread that waits for an L4 thread of this task. */
-void plat_space_died(struct plat_space *s)
+static void sc_space_died(struct plat_space *s)
 {
 	atomic_store(&s->dead, true);
 	for (unsigned i = 0; i < STUB_MAX_SLOTS; i++)
@@ -182,10 +181,10 @@ void plat_space_died(struct plat_space *s)
 }
 
 /* The process is killed; the structure stays until the last thread lets go. */
-void plat_space_destroy(struct plat_space *s)
+static void sc_space_destroy(struct plat_space *s)
 {
 	kill(s->pid, SIGKILL);
-	plat_space_died(s);
+	sc_space_died(s);
 	pthread_mutex_lock(&spaces_lock);
 	for (struct plat_space **p = &spaces; *p; p = &(*p)->next)
 		if (*p == s) { *p = s->next; break; }
@@ -196,11 +195,13 @@ void plat_space_destroy(struct plat_space *s)
 	free(s);
 }
 
+static int sc_space_sync(struct plat_space *s);
+
 static int queue_op(struct plat_space *s, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
 		    uint64_t a3, uint64_t a4, uint64_t a5, uint64_t frame)
 {
 	if (s->req->nops == STUB_MAX_OPS) {
-		int r = plat_space_sync(s);
+		int r = sc_space_sync(s);
 		if (r)
 			return r;
 	}
@@ -214,7 +215,7 @@ static int linux_prot(unsigned prot)
 	return (prot & PLAT_R ? PROT_READ : 0) | (prot & PLAT_W ? PROT_WRITE : 0) | (prot & PLAT_X ? PROT_EXEC : 0);
 }
 
-int plat_space_map(struct plat_space *s, uintptr_t va, size_t len, unsigned prot, enum plat_mem mem, uint64_t off)
+static int sc_space_map(struct plat_space *s, uintptr_t va, size_t len, unsigned prot, enum plat_mem mem, uint64_t off)
 {
 	if (va + len > UMOL4_USER_END || va + len < va || (va | len | off) & 0xfff)
 		return -EINVAL;
@@ -222,7 +223,7 @@ int plat_space_map(struct plat_space *s, uintptr_t va, size_t len, unsigned prot
 			mem == PLAT_MEM_PHYS ? STUB_PHYS_FD : STUB_KU_FD, off, 0);
 }
 
-int plat_space_unmap(struct plat_space *s, uintptr_t va, size_t len)
+static int sc_space_unmap(struct plat_space *s, uintptr_t va, size_t len)
 {
 	if (va + len > UMOL4_USER_END || va + len < va || (va | len) & 0xfff)
 		return -EINVAL;
@@ -230,7 +231,7 @@ int plat_space_unmap(struct plat_space *s, uintptr_t va, size_t len)
 }
 
 /* Hand the queued batch to the mapper and wait until it has run. */
-int plat_space_sync(struct plat_space *s)
+static int sc_space_sync(struct plat_space *s)
 {
 	if (!s->req->nops)
 		return 0;
@@ -253,7 +254,7 @@ int plat_space_sync(struct plat_space *s)
 	return status ? -EFAULT : 0;
 }
 
-int plat_ku_alloc(struct plat_space *s, size_t len, uint64_t *off, void **kview)
+static int sc_ku_alloc(struct plat_space *s, size_t len, uint64_t *off, void **kview)
 {
 	len = (len + 0xfff) & ~0xfffUL;
 	if (s->ku_next + len > STUB_KU_SIZE || s->ku_next + len < s->ku_next)
@@ -264,7 +265,7 @@ int plat_ku_alloc(struct plat_space *s, size_t len, uint64_t *off, void **kview)
 	return 0;
 }
 
-int plat_thread_create(struct plat_space *s, uintptr_t utcb_uaddr, struct plat_thread **out)
+static int sc_thread_create(struct plat_space *s, uintptr_t utcb_uaddr, struct plat_thread **out)
 {
 	unsigned slot;
 	for (slot = 0; slot < STUB_MAX_SLOTS; slot++)
@@ -292,7 +293,7 @@ int plat_thread_create(struct plat_space *s, uintptr_t utcb_uaddr, struct plat_t
 			 CLONE_SYSVSEM | CLONE_PARENT_SETTID,
 			 u + STUB_FRAME_SIZE, u + FRAME_TID, 0, 0, 0, u);
 	if (!r)
-		r = plat_space_sync(s);
+		r = sc_space_sync(s);
 	if (r) {
 		s->slots[slot / 64] &= ~(1UL << (slot % 64));
 		free(t);
@@ -304,17 +305,17 @@ int plat_thread_create(struct plat_space *s, uintptr_t utcb_uaddr, struct plat_t
 
 /* The Linux thread stays parked in its task until the process ends; the
  * slot is not reused, so a late entry cannot land on a new thread. */
-void plat_thread_release(struct plat_thread *t)
+static void sc_thread_release(struct plat_thread *t)
 {
 	free(t);
 }
 
-int plat_thread_tid(struct plat_thread *t) { return (int)t->frame->tid; }
+static int sc_thread_tid(struct plat_thread *t) { return (int)t->frame->tid; }
 
-void plat_thread_set_name(struct plat_thread *t, const char *name)
+static void sc_thread_set_name(struct plat_thread *t, const char *name)
 {
 	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", t->space->pid, plat_thread_tid(t));
+	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", t->space->pid, sc_thread_tid(t));
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		ssize_t r = write(fd, name, strnlen(name, 15));
@@ -323,7 +324,7 @@ void plat_thread_set_name(struct plat_thread *t, const char *name)
 	}
 }
 
-void plat_thread_wait(struct plat_thread *t, struct plat_entry *e)
+static void sc_thread_wait(struct plat_thread *t, struct plat_entry *e)
 {
 	struct stub_frame *f = t->frame;
 	for (;;) {
@@ -362,7 +363,7 @@ static void resume(struct plat_thread *t)
 	futex(&t->frame->resp_seq, FUTEX_WAKE, 1);
 }
 
-void plat_thread_resume(struct plat_thread *t, uint64_t tag, uint64_t label)
+static void sc_thread_resume(struct plat_thread *t, uint64_t tag, uint64_t label)
 {
 	t->frame->tag = tag;
 	t->frame->label = label;
@@ -370,7 +371,7 @@ void plat_thread_resume(struct plat_thread *t, uint64_t tag, uint64_t label)
 	resume(t);
 }
 
-void plat_thread_resume_regs(struct plat_thread *t, const uint64_t *regs, uint64_t mask)
+static void sc_thread_resume_regs(struct plat_thread *t, const uint64_t *regs, uint64_t mask)
 {
 	memcpy(t->frame->regs, regs, sizeof t->frame->regs);
 	t->frame->regs_mask = mask;
@@ -378,18 +379,30 @@ void plat_thread_resume_regs(struct plat_thread *t, const uint64_t *regs, uint64
 	resume(t);
 }
 
-void plat_thread_stop_waiting(struct plat_thread *t)
+static void sc_thread_stop_waiting(struct plat_thread *t)
 {
 	atomic_store(&t->gone, true);
 	futex(&t->frame->req_seq, FUTEX_WAKE, INT32_MAX);
 }
 
-void plat_space_kill(struct plat_space *s)
+static void sc_space_kill(struct plat_space *s)
 {
 	kill(s->pid, SIGKILL);
 }
 
-void plat_thread_kick(struct plat_thread *t)
+static void sc_thread_kick(struct plat_thread *t)
 {
-	syscall(SYS_tgkill, t->space->pid, plat_thread_tid(t), STUB_SIG_KICK);
+	syscall(SYS_tgkill, t->space->pid, sc_thread_tid(t), STUB_SIG_KICK);
 }
+
+const struct plat_ops plat_seccomp = {
+	.name = "seccomp",
+	.init = sc_init, .phys_base = sc_phys_base,
+	.space_create = sc_space_create, .space_destroy = sc_space_destroy, .space_kill = sc_space_kill,
+	.space_pid = sc_space_pid, .space_dead = sc_space_dead, .space_map = sc_space_map,
+	.space_unmap = sc_space_unmap, .space_sync = sc_space_sync, .ku_alloc = sc_ku_alloc, .kip = sc_kip,
+	.thread_create = sc_thread_create, .thread_release = sc_thread_release, .thread_tid = sc_thread_tid,
+	.thread_set_name = sc_thread_set_name, .thread_wait = sc_thread_wait, .thread_resume = sc_thread_resume,
+	.thread_resume_regs = sc_thread_resume_regs, .thread_kick = sc_thread_kick,
+	.thread_stop_waiting = sc_thread_stop_waiting, .space_died = sc_space_died, .space_by_pid = sc_space_by_pid,
+};
