@@ -57,6 +57,19 @@ $(B)/tests/l4/%: tests/l4/%.c tests/l4/l4test.h $(B)/sdk/libumol4.a
 	$(UCC) $(UCFLAGS) -o $@ $<
 all: $(EXAMPLES) $(L4TESTS)
 
+# --- benchmarks: L4 programs and host limit programs --------------------------
+BENCH_L4   := $(patsubst bench/l4/%.c,$(B)/bench/l4/%,$(wildcard bench/l4/*.c))
+BENCH_HOST := $(patsubst bench/host/%.c,$(B)/bench/host/%,$(wildcard bench/host/*.c))
+$(B)/bench/l4/%: bench/l4/%.c tests/l4/l4test.h $(B)/sdk/libumol4.a
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $<
+$(B)/bench/host/%: bench/host/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -O2 -o $@ $<
+all: $(BENCH_L4) $(BENCH_HOST)
+bench: all
+	@bash bench/ipc.sh
+
 test: all
 	@bash tests/run.sh
 

@@ -404,6 +404,12 @@ void ipc_syscall(struct thread *t, const struct plat_entry *e)
 	}
 	if (recv) {
 		struct kobj *from = NULL;
+		if (!open_wait && l4_is_invalid_cap(dest)) {
+			/* l4_ipc_sleep: a closed wait nobody can end but the timeout. */
+			static struct kobj nobody;
+			receive_phase(t, &nobody, to.p.rcv);
+			return;
+		}
 		if (!open_wait) {
 			struct cap *c = cap_lookup(t->task, dest);
 			if (!c || (c->obj->type != KOBJ_THREAD && c->obj->type != KOBJ_IRQ)) {

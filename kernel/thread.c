@@ -167,6 +167,13 @@ static void thread_destroy(struct kobj *o)
 	t->state = TS_DEAD;
 	if (t->pt)
 		plat_thread_stop_waiting(t->pt);
+	/* Its UTCB is free for a new thread of the task. */
+	if (t->task)
+		for (struct thread **p = &t->task->threads; *p; p = &(*p)->next_in_task)
+			if (*p == t) {
+				*p = t->next_in_task;
+				break;
+			}
 }
 
 /* ---- invocations ------------------------------------------------------ */
