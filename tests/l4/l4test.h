@@ -25,29 +25,6 @@ static int l4test_failed __attribute__((unused));
 static unsigned long l4test_next_cap = 0x40;
 static inline l4_cap_idx_t cap_alloc(void) { return (l4_cap_idx_t)(l4test_next_cap++) << L4_CAP_SHIFT; }
 
-/* Start fn on its own stack as a new thread of this task.  fn must not
- * use libc (the thread has no TLS) and must never return. */
-static unsigned l4test_next_utcb = 1;   /* round robin over the 64 UTCBs */
-static inline l4_cap_idx_t start_thread(void (*fn)(void), char *stack, unsigned long size)
-{
-	l4_cap_idx_t t = cap_alloc();
-	if (l4_error(l4_factory_create_thread(L4_BASE_FACTORY_CAP, t)))
-		return L4_INVALID_CAP;
-	l4_utcb_t *u = (l4_utcb_t *)(L4TEST_UTCB_AREA + l4test_next_utcb * L4_UTCB_OFFSET);
-	l4test_next_utcb = l4test_next_utcb % 63 + 1;
-	l4_thread_control_start();
-	l4_thread_control_bind(u, L4_BASE_TASK_CAP);
-	if (l4_error(l4_thread_control_commit(t)))
-		return L4_INVALID_CAP;
-	unsigned long sp = ((unsigned long)stack + size) & ~15UL;
-	if (l4_error(l4_thread_ex_regs(t, (l4_umword_t)fn, sp - 8, 0)))
-		return L4_INVALID_CAP;
-	l4_sched_param_t p = l4_sched_param(2, 0);
-	if (l4_error(l4_scheduler_run_thread(L4_BASE_SCHEDULER_CAP, t, &p)))
-		return L4_INVALID_CAP;
-	return t;
-}
-
 /* A second task that shares this program's image: its text, data and bss
  * are mapped from this task (the same physical pages), so code and static
  * variables are common; each thread runs on a stack of its own.  This is
@@ -100,5 +77,15 @@ static inline l4_cap_idx_t start_thread_in(l4_cap_idx_t task, unsigned slot, voi
 	if (l4_error(l4_scheduler_run_thread(L4_BASE_SCHEDULER_CAP, t, &p)))
 		return L4_INVALID_CAP;
 	return t;
+}
+
+/* Start fn on its own stack as a new thread of this task.  fn must not
+ * use libc (the thread has no TLS) and must never return. */
+static unsigned l4test_next_utcb = 1;   /* round robin over the 64 UTCBs */
+static inline l4_cap_idx_t start_thread(void (*fn)(void), char *stack, unsigned long size)
+{
+	unsigned slot = l4test_next_utcb;
+	l4test_next_utcb = l4test_next_utcb % 63 + 1;
+	return start_thread_in(L4_BASE_TASK_CAP, slot, fn, stack, size);
 }
 #endif
