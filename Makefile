@@ -57,6 +57,12 @@ $(B)/tests/l4/%: tests/l4/%.c tests/l4/l4test.h $(B)/sdk/libumol4.a
 	$(UCC) $(UCFLAGS) -o $@ $<
 all: $(EXAMPLES) $(L4TESTS)
 
+# --- host unit tests: kernel modules linked directly ------------------------
+$(B)/tests/unit/mapdb_test: tests/unit/mapdb_test.c kernel/mapdb.c kernel/mapdb.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Ikernel $(SAN) -o $@ tests/unit/mapdb_test.c kernel/mapdb.c
+all: $(B)/tests/unit/mapdb_test
+
 test: all
 	@bash tests/run.sh
 
