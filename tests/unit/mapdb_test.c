@@ -260,7 +260,9 @@ static void test_map_4k_of_1g(void)
 	EXPECT(A->nodes == 1 && B->nodes == 1);
 }
 
-static void test_map_sparse(void)
+/* A has three mappings in a 1G range; all of it is mapped to B, with one
+ * apply() call per mapping. */
+static void map_sparse_1g(void)
 {
 	EXPECT(root(A, GB + 0x1000, 0x1000, 12, RW) == 0);
 	EXPECT(root(A, GB + 0x200000, 0x200000, 21, RW) == 0);
@@ -268,6 +270,11 @@ static void test_map_sparse(void)
 	apply_calls = 0;
 	EXPECT(map(A, GB, 30, RW, B, 2 * GB) == 0);
 	EXPECT(apply_calls == 3);
+}
+
+static void test_map_sparse(void)
+{
+	map_sparse_1g();
 	EXPECT(B->nodes == 3);
 	EXPECT(maps(B, 2 * GB + 0x1000, 0x1000, RW, 12) && maps(B, 2 * GB + 0x3ff000, 0x3ff000, RW, 21) &&
 	       maps(B, 2 * GB + 0x3ff00000, 0x5000, RW, 12));
@@ -418,12 +425,7 @@ static void test_unmap_splits(void)
 
 static void test_sparse_1g_cost(void)
 {
-	EXPECT(root(A, GB + 0x1000, 0x1000, 12, RW) == 0);
-	EXPECT(root(A, GB + 0x200000, 0x200000, 21, RW) == 0);
-	EXPECT(root(A, GB + 0x3ff00000, 0x5000, 12, RW) == 0);
-	apply_calls = 0;
-	EXPECT(map(A, GB, 30, RW, B, 2 * GB) == 0);
-	EXPECT(apply_calls == 3);
+	map_sparse_1g();
 	apply_calls = 0;
 	EXPECT(unmap(A, GB, 30, RWX, true) == 0);
 	EXPECT(apply_calls == 6);
