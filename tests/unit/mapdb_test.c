@@ -311,6 +311,16 @@ static void test_raise_rights(void)
 	EXPECT(map(A, 0x205000, 12, RW, B, 0x405000) == 0);
 	EXPECT(maps(B, 0x405000, 0x205000, RW, 12) && maps(B, 0x404000, 0x204000, MAP_R, 0) &&
 	       maps(B, 0x406000, 0x206000, MAP_R, 0));
+	/* a larger piece over a smaller mapping of the same frames: that one
+	 * is kept (and what was derived from it), the rest is mapped around it */
+	EXPECT(root(A, 0x800000, 0x800000, 21, RWX) == 0);
+	EXPECT(map(A, 0x805000, 12, RWX, B, 0xa05000) == 0);
+	EXPECT(map(B, 0xa05000, 12, RWX, C, 0x1000) == 0);
+	EXPECT(map(A, 0x800000, 21, MAP_R, B, 0xa00000) == 0);
+	EXPECT(maps(B, 0xa05000, 0x805000, RWX, 12) && maps(C, 0x1000, 0x805000, RWX, 12));
+	EXPECT(maps(B, 0xa00000, 0x800000, MAP_R, 0) && maps(B, 0xa04000, 0x804000, MAP_R, 0) &&
+	       maps(B, 0xa06000, 0x806000, MAP_R, 0) && maps(B, 0xbff000, 0x9ff000, MAP_R, 0));
+	EXPECT(derived_from(B, 0xa06000, A, 0x806000));
 }
 
 static void test_map_replaces(void)
@@ -693,6 +703,7 @@ static void test_stress(void)
 {
 	enum { STEPS = 4000 };
 	unsigned long counts[4] = { 0 };
+	size_t most_nodes = 0;
 	memset(model, 0xff, sizeof model);
 	for (int f = 0; f < MODEL_FRAMES; f++)
 		frame_users[f].count = 0;
@@ -708,7 +719,7 @@ static void test_stress(void)
 		unsigned rights = rng() % 2 ? RWX : 1 + rng() % 7;
 		const char *what;
 		int r;
-		if (kind < 60) {
+		if (kind < 65) {
 			bool is_grant = kind < 15;
 			what = is_grant ? "grant" : "map";
 			counts[is_grant]++;
@@ -738,14 +749,19 @@ static void test_stress(void)
 		if (!model_compare(what, step))
 			printf("#   step %lu: %s order %u from space %d page %#x to space %d page %#x rights %u\n",
 			       step, what, order, src, sp, dst, dp, rights);
-		if (step % 250 == 0)
+		if (step % 100 == 0)
 			stress_refill(step);
+		size_t nodes = 0;
+		for (int i = 0; i < NSPACES; i++)
+			nodes += spaces[i].ms.nodes;
+		if (nodes > most_nodes)
+			most_nodes = nodes;
 	}
 	size_t nodes = 0;
 	for (int s = 0; s < NSPACES; s++)
 		nodes += spaces[s].ms.nodes;
-	printf("# %lu maps, %lu grants, %lu unmaps, %lu clears; %zu nodes at the end\n", counts[0], counts[1],
-	       counts[2], counts[3], nodes);
+	printf("# %lu maps, %lu grants, %lu unmaps, %lu clears; %zu nodes at most, %zu at the end\n", counts[0],
+	       counts[1], counts[2], counts[3], most_nodes, nodes);
 }
 
 /* ---- timing ---------------------------------------------------------------------------- */
