@@ -23,9 +23,9 @@
  * tree, and children follow the half that holds their frames.  A child as
  * large as the node it hangs under is split along with it.
  *
- * Long derivation chains are walked with loops over the tree links, not
- * recursion, so a task cannot exhaust the kernel's stack by building one.
- * Splitting recurses only along chains of equally large nodes. */
+ * Derivation chains are walked with loops over the tree links, never by
+ * recursion, so a task cannot exhaust the kernel's stack by building a long
+ * one.  (The AVL code recurses, but only as deep as the tree is high.) */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,14 +342,38 @@ static void children_reduce(struct mapping *n, unsigned rights)
 	}
 }
 
-/* Nodes a split of n creates: one per node in the chain of equally large
- * nodes derived from n, n included. */
+/* A split of n splits with it every node derived from n that is as large
+ * as n, and the ones as large derived from those: the set "equal" below.
+ * They are walked in pre-order with loops, not recursion, because tasks
+ * choose how long such chains get.  Nodes of the set not yet split have
+ * the order n had; split ones and the rest have smaller orders. */
+static struct mapping *equal_first_child(const struct mapping *x, unsigned order)
+{
+	for (struct mapping *c = x->child; c; c = c->sibling_next)
+		if (c->order == order)
+			return c;
+	return NULL;
+}
+
+/* The next node of the equal set of n after x, in pre-order. */
+static struct mapping *equal_next(const struct mapping *x, const struct mapping *n, unsigned order)
+{
+	struct mapping *c = equal_first_child(x, order);
+	if (c)
+		return c;
+	for (; x != n; x = x->parent)
+		for (c = x->sibling_next; c; c = c->sibling_next)
+			if (c->order == order)
+				return c;
+	return NULL;
+}
+
+/* Nodes a split of n creates: one per node of its equal set. */
 static size_t split_cost(const struct mapping *n)
 {
-	size_t count = 1;
-	for (const struct mapping *c = n->child; c; c = c->sibling_next)
-		if (c->order == n->order)
-			count += split_cost(c);
+	size_t count = 0;
+	for (const struct mapping *x = n; x; x = equal_next(x, n, n->order))
+		count++;
 	return count;
 }
 
@@ -359,25 +383,42 @@ static void child_move(struct mapping *c, struct mapping *p)
 	child_link(p, NULL, c);
 }
 
+/* Split x, one node of an equal set, into halves: x keeps the lower one.
+ * The upper half goes under the upper half of x's parent (found in the
+ * index: it was split just before) or, for the first node, next to it.
+ * Children that are not in the set follow the half holding their frames;
+ * those in the set stay for now and are split in their turn. */
+static struct mapping *node_split_one(struct mapping *x, bool first)
+{
+	unsigned half = x->order - 1;
+	struct mapping *upper = node_new(x->va + order_size(half), x->phys + order_size(half), half, x->rights);
+	x->order = half;
+	if (first) {
+		child_link(x->parent, x, upper);
+	} else {
+		struct mapping *p = x->parent;
+		child_link(index_floor(p->space, node_end(p)), NULL, upper);
+	}
+	index_insert(x->space, upper);
+	struct mapping *c = x->child;
+	while (c) {
+		struct mapping *next = c->sibling_next;
+		if (c->order <= half && c->phys >= upper->phys)
+			child_move(c, upper);
+		c = next;
+	}
+	return upper;
+}
+
 /* Split n into halves; n keeps the lower one, the upper one is returned.
  * Nothing changes in any page table: the same frames stay mapped.
  * Only after spare_reserve(split_cost(n)). */
 static struct mapping *node_split(struct mapping *n)
 {
-	unsigned half = n->order - 1;
-	struct mapping *upper = node_new(n->va + order_size(half), n->phys + order_size(half), half, n->rights);
-	n->order = half;
-	child_link(n->parent, n, upper);
-	index_insert(n->space, upper);
-	struct mapping *c = n->child;
-	while (c) {
-		struct mapping *next = c->sibling_next;
-		if (c->order == half + 1)
-			child_move(node_split(c), upper);
-		else if (c->phys >= upper->phys)
-			child_move(c, upper);
-		c = next;
-	}
+	unsigned order = n->order;
+	struct mapping *upper = node_split_one(n, true);
+	for (struct mapping *x = equal_next(n, n, order); x; x = equal_next(x, n, order))
+		node_split_one(x, false);
 	return upper;
 }
 

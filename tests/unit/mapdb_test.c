@@ -5,6 +5,7 @@
  * Prints "ok N - ..." / "not ok N - ..." per test; exit 0 only if all pass.
  * Usage: mapdb_test [seed]  (the seed of the randomized test) */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -804,6 +805,38 @@ static void test_revoke_timing(void)
 	mapdb_set_apply(shadow_apply);
 }
 
+/* A chain of CHAIN equally large mappings, A -> B -> A -> ..., split by an
+ * unmap of 4K at its root and then revoked; on a thread with a small stack,
+ * so an implementation that recursed along the chain would crash here. */
+enum { CHAIN = 20000 };
+
+static void *chain_split_revoke(void *arg)
+{
+	bool *all = arg;
+	*all = mapdb_insert_root(A, 0, 0, 21, RW) == 0;
+	for (uintptr_t i = 0; i < CHAIN; i++)
+		*all &= mapdb_map(i % 2 ? B : A, i * 2 * MB, 21, RW, i % 2 ? A : B, (i + 1) * 2 * MB, false) == 0;
+	*all &= A->nodes + B->nodes == CHAIN + 1;
+	*all &= mapdb_unmap(A, 0x5000, 12, RWX, true) == 0;
+	/* each 2M node is now 9 nodes (1M, 512K, ... 4K), minus the 4K revoked */
+	*all &= A->nodes + B->nodes == 9 * (CHAIN + 1);
+	*all &= mapdb_check() == 0;
+	*all &= mapdb_unmap(A, 0, 21, RWX, true) == 0 && A->nodes + B->nodes == 0;
+	return NULL;
+}
+
+static void test_long_chain(void)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	bool all = false;
+	mapdb_set_apply(count_apply);
+	EXPECT(pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, 128 * 1024) == 0);
+	EXPECT(pthread_create(&thread, &attr, chain_split_revoke, &all) == 0 && pthread_join(thread, NULL) == 0);
+	EXPECT(all);
+	mapdb_set_apply(shadow_apply);
+}
+
 /* ---- main ------------------------------------------------------------------------------- */
 
 static void run(const char *name, void (*fn)(void))
@@ -855,6 +888,7 @@ int main(int argc, char **argv)
 	run("mspace_clear of a middle task removes its nodes and all derived from them", test_clear_middle);
 	run("randomized map/grant/unmap/clear among 4 spaces against a per-page model", test_stress);
 	run("revoke a three-level derivation of 10000 4K pages (time printed)", test_revoke_timing);
+	run("split and revoke a chain of 20000 equally large mappings on a 128K stack", test_long_chain);
 	printf("%s: %d of %d tests passed\n", tests_failed ? "FAILED" : "PASSED", tests_run - tests_failed, tests_run);
 	return tests_failed ? 1 : 0;
 }
