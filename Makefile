@@ -70,6 +70,12 @@ all: $(BENCH_L4) $(BENCH_HOST)
 bench: all
 	@bash bench/ipc.sh
 
+# --- host unit tests: kernel modules linked directly ------------------------
+$(B)/tests/unit/mapdb_test: tests/unit/mapdb_test.c kernel/mapdb.c kernel/mapdb.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Ikernel $(SAN) -o $@ tests/unit/mapdb_test.c kernel/mapdb.c
+all: $(B)/tests/unit/mapdb_test
+
 test: all
 	@bash tests/run.sh
 

@@ -56,5 +56,10 @@ result "kill -9 of umol4 leaves no task process ($tasks)" "$([ -n "$tasks" ] && 
 "$U" run /etc/passwd >"$out" 2>&1; rc3=$?
 result "usage errors exit 64, a non-ELF root exits 72" "$([ $rc1 = 64 ] && [ $rc2 = 64 ] && [ $rc3 = 72 ] && echo 1)"
 
+# the mapping database, linked directly into a host test
+"$B/tests/unit/mapdb_test" >"$out" 2>&1; rc=$?
+cat "$out"
+result "mapdb unit tests" "$([ $rc = 0 ] && ! grep -q '^not ok' "$out" && echo 1)"
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
