@@ -27,7 +27,7 @@ clean:
 
 # --- the kernel process -------------------------------------------------
 PLATFORMS := seccomp
-KSRC := $(wildcard kernel/*.c) kernel/kip_clock.S platform/platform.c $(foreach p,$(PLATFORMS),platform/$(p)/$(p).c)
+KSRC := $(wildcard kernel/*.c) kernel/kip_clock.S platform/platform.c platform/host.c $(foreach p,$(PLATFORMS),platform/$(p)/$(p).c)
 KHDR := $(wildcard kernel/*.h platform/*.h $(foreach p,$(PLATFORMS),platform/$(p)/*.h) sdk/include/l4/sys/*.h)
 $(B)/umol4: $(KSRC) $(KHDR)
 	@mkdir -p $(B)
