@@ -25,6 +25,10 @@ for p in seccomp ptrace; do
 	cat "$out"
 	result "$p: ipc suite" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
 
+	# a running thread is kicked into the kernel and moved by ex_regs
+	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
+	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
+
 	# isolation: raw system calls reach nothing on the host; an unemulated one stops the task
 	probe=$(mktemp -u /tmp/umol4-probe-XXXXXX)
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/isolation" "$probe" >"$out" 2>&1; rc=$?
