@@ -8,7 +8,7 @@ KCFLAGS := -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Iplatform -Ikernel -Isdk/
 STUBFLAGS := -std=gnu11 $(WARN) -Os -fvisibility=hidden -ffreestanding -fno-stack-protector -fpie \
 	-fno-asynchronous-unwind-tables -mno-red-zone -fcf-protection=none -mgeneral-regs-only
 
-all: $(B)/umol4 $(B)/umol4-stub sdk
+all: $(B)/umol4 $(B)/umol4-stub $(B)/umol4-ptrace-stub $(B)/bench/host/ptrace_limit sdk
 
 # --- the trusted stub (platform/seccomp) ---------------------------------
 STUB_SRC := platform/seccomp/stub/entry.S platform/seccomp/stub/setup.c platform/seccomp/stub/signal.c
@@ -21,13 +21,24 @@ $(B)/umol4-stub: $(STUB_SRC) $(B)/stub_filters.c platform/seccomp/stub/stub.ld p
 	$(CC) $(STUBFLAGS) -static -nostdlib -no-pie -Wl,-T,platform/seccomp/stub/stub.ld -Wl,--build-id=none \
 		-o $@ $(STUB_SRC) $(B)/stub_filters.c
 
+# --- the ptrace platform's stub: code only, run under the tracer ----------
+$(B)/umol4-ptrace-stub: platform/ptrace/stub.S platform/ptrace/stub.h platform/seccomp/stub/stub.ld
+	@mkdir -p $(B)
+	$(CC) $(STUBFLAGS) -static -nostdlib -no-pie -Wl,-T,platform/seccomp/stub/stub.ld -Wl,--build-id=none \
+		-o $@ platform/ptrace/stub.S
+
+# --- host benchmarks: the raw limits of the platforms' mechanisms ---------
+$(B)/bench/host/%: bench/host/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -O2 -D_GNU_SOURCE -o $@ $<
+
 .PHONY: all sdk test run clean bench
 clean:
 	rm -rf $(B)
 
 # --- the kernel process -------------------------------------------------
-PLATFORMS := seccomp
-KSRC := $(wildcard kernel/*.c) kernel/kip_clock.S platform/platform.c $(foreach p,$(PLATFORMS),platform/$(p)/$(p).c)
+PLATFORMS := seccomp ptrace
+KSRC := $(wildcard kernel/*.c) kernel/kip_clock.S platform/platform.c platform/host.c $(foreach p,$(PLATFORMS),platform/$(p)/$(p).c)
 KHDR := $(wildcard kernel/*.h platform/*.h $(foreach p,$(PLATFORMS),platform/$(p)/*.h) sdk/include/l4/sys/*.h)
 $(B)/umol4: $(KSRC) $(KHDR)
 	@mkdir -p $(B)

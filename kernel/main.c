@@ -101,7 +101,10 @@ static int supervise(int sfd)
 		pid_t pid;
 		bool root_gone = false;
 		pthread_mutex_lock(&kernel_lock);
-		while ((pid = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
+		/* Only this thread's own children: a platform that traces its
+		 * tasks waits for them in its tracer and reports them here. */
+		while ((pid = waitpid(-1, &st, WNOHANG | __WALL | __WNOTHREAD)) > 0 ||
+		       (pid = plat_reaped(&st)) > 0) {
 			task_process_exited(pid, st);
 			if (root_task && pid == plat_space_pid(root_task->space))
 				root_gone = true;
@@ -183,10 +186,11 @@ static void usage(FILE *f)
 		"Boots an L4 system on this Linux machine with PROGRAM as its root task.\n"
 		"  -m, --memory=SIZE     physical memory (default 1G; K/M/G suffixes)\n"
 		"      --trace=LIST      print events: ipc,exc,task (comma separated)\n"
-		"      --platform=NAME   how tasks are hosted (default seccomp)\n"
+		"      --platform=NAME   how tasks are hosted: seccomp (default) or ptrace\n"
 		"  -v, --verbose         report what the kernel does\n"
 		"      --help, --version\n"
 		"Exit code: the root task's; 64 usage, 70/71 host lacks a feature, 72 boot failed,\n"
+		"73 the host forbids ptrace (--platform=ptrace),\n"
 		"128+N when a task or umol4 ended by signal N.\n");
 }
 

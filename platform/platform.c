@@ -4,7 +4,7 @@
 #include <string.h>
 #include "platform.h"
 
-static const struct plat_ops *const platforms[] = { &plat_seccomp };
+static const struct plat_ops *const platforms[] = { &plat_seccomp, &plat_ptrace };
 #define NPLATFORMS (sizeof platforms / sizeof platforms[0])
 
 const struct plat_ops *plat = &plat_seccomp;

@@ -73,10 +73,15 @@ struct plat_ops {
 	/* Called by the supervisor when it reaped a task process. */
 	void (*space_died)(struct plat_space *s);
 	struct plat_space *(*space_by_pid)(int pid);
+	/* Optional.  A platform that waits for its task processes itself (only
+	 * a tracer may wait for its tracees' stops) hands each process that
+	 * ended to the supervisor here: pid and wait status, 0 when none is
+	 * left.  It raises SIGCHLD in umol4 to have it asked. */
+	int  (*reaped)(int *status);
 };
 
 extern const struct plat_ops *plat;
-extern const struct plat_ops plat_seccomp;
+extern const struct plat_ops plat_seccomp, plat_ptrace;
 
 /* Choose the platform by name (NULL: the default).  Returns 0 or -1. */
 int plat_select(const char *name);
@@ -108,5 +113,6 @@ static inline void plat_thread_kick(struct plat_thread *t) { plat->thread_kick(t
 static inline void plat_thread_stop_waiting(struct plat_thread *t) { plat->thread_stop_waiting(t); }
 static inline void plat_space_died(struct plat_space *s) { plat->space_died(s); }
 static inline struct plat_space *plat_space_by_pid(int pid) { return plat->space_by_pid(pid); }
+static inline int plat_reaped(int *st) { return plat->reaped ? plat->reaped(st) : 0; }
 
 #endif

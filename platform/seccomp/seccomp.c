@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "platform.h"
+#include "host.h"
 #include "layout.h"
 
 #define STUB_SIG_KICK SIGURG
@@ -43,13 +44,11 @@ struct plat_thread {
 	atomic_bool gone;
 };
 
-static int phys_fd = -1;
-static uint8_t *phys_base;
 static int stub_fd = -1;
 static struct plat_space *spaces;
 static pthread_mutex_t spaces_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void *sc_phys_base(void) { return phys_base; }
+static void *sc_phys_base(void) { return host_phys_base; }
 
 static long futex(void *addr, int op, uint32_t val)
 {
@@ -62,56 +61,10 @@ static int sc_init(const char *self_path, size_t phys_size)
 		fprintf(stderr, "umol4: this Linux has no seccomp filters (needed by --platform=seccomp)\n");
 		return 70;
 	}
-	char path[4096];
-	const char *env = getenv("UMOL4_STUB");
-	if (env)
-		snprintf(path, sizeof path, "%s", env);
-	else {
-		snprintf(path, sizeof path, "%s", self_path);
-		char *slash = strrchr(path, '/');
-		snprintf(slash ? slash + 1 : path, sizeof path - (slash ? (size_t)(slash + 1 - path) : 0),
-			 "umol4-stub");
-	}
-	stub_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (stub_fd < 0) {
-		fprintf(stderr, "umol4: cannot open the task stub %s: %s\n", path, strerror(errno));
+	stub_fd = host_stub_open(self_path, "UMOL4_STUB", "umol4-stub");
+	if (stub_fd < 0)
 		return 71;
-	}
-	phys_fd = memfd_create("umol4-phys", MFD_CLOEXEC);
-	if (phys_fd < 0 || ftruncate(phys_fd, phys_size) < 0) {
-		fprintf(stderr, "umol4: cannot create physical memory of %zu bytes: %s\n", phys_size, strerror(errno));
-		return 71;
-	}
-	phys_base = mmap(NULL, phys_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, phys_fd, 0);
-	if (phys_base == MAP_FAILED) {
-		fprintf(stderr, "umol4: cannot map physical memory: %s\n", strerror(errno));
-		return 71;
-	}
-	return 0;
-}
-
-/* Runs in the child between fork and exec: only system calls. */
-static void exec_stub(int ku_fd, int done_fd)
-{
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
-		_exit(127);
-	/* Keyboard signals belong to the kernel process, not to its tasks. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	signal(SIGTSTP, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	if (dup2(phys_fd, STUB_PHYS_FD) < 0 || dup2(ku_fd, STUB_KU_FD) < 0 ||
-	    dup2(done_fd, STUB_DONE_FD) < 0 || dup2(stub_fd, 6) < 0)
-		_exit(127);
-	/* Nothing else crosses into the task: not even stdin/stdout/stderr,
-	 * and the stub file itself closes on exec. */
-	syscall(SYS_close_range, 7, ~0U, 0);
-	syscall(SYS_close_range, 0, 2, 0);
-	fcntl(6, F_SETFD, FD_CLOEXEC);
-	char *argv[] = { "umol4-task", NULL }, *envp[] = { NULL };
-	syscall(SYS_execveat, 6, "", argv, envp, AT_EMPTY_PATH);
-	_exit(127);
+	return host_phys_init(phys_size);
 }
 
 static int sc_space_create(struct plat_space **out, const char *name)
@@ -121,12 +74,11 @@ static int sc_space_create(struct plat_space **out, const char *name)
 	if (!s)
 		return -ENOMEM;
 	snprintf(s->name, sizeof s->name, "%s", name ? name : "task");
-	s->ku_fd = memfd_create("umol4-ku", MFD_CLOEXEC);
-	if (s->ku_fd < 0 || ftruncate(s->ku_fd, STUB_KU_SIZE) < 0)
-		goto fail;
-	s->ku = mmap(NULL, STUB_KU_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, s->ku_fd, 0);
-	if (s->ku == MAP_FAILED)
-		goto fail;
+	int r = host_ku_create(&s->ku_fd, &s->ku);
+	if (r) {
+		free(s);
+		return r;
+	}
 	s->req = (struct stub_req_page *)(s->ku + STUB_REQ_OFF);
 	s->ku_next = STUB_UTCB_OFF;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -135,7 +87,7 @@ static int sc_space_create(struct plat_space **out, const char *name)
 	if (pid < 0)
 		goto fail;
 	if (pid == 0)
-		exec_stub(s->ku_fd, sv[1]);
+		host_exec_stub(stub_fd, s->ku_fd, sv[1], STUB_DONE_FD, false);
 	close(sv[1]);
 	s->done_fd = sv[0];
 	s->pid = pid;
@@ -146,13 +98,11 @@ static int sc_space_create(struct plat_space **out, const char *name)
 	*out = s;
 	return 0;
 fail:
+	r = -errno;
 	if (sv[0] >= 0) { close(sv[0]); close(sv[1]); }
-	if (s->ku && s->ku != MAP_FAILED)
-		munmap(s->ku, STUB_KU_SIZE);
-	if (s->ku_fd >= 0)
-		close(s->ku_fd);
+	host_ku_destroy(s->ku_fd, s->ku);
 	free(s);
-	return -errno;
+	return r;
 }
 
 static int sc_space_pid(struct plat_space *s) { return s->pid; }
@@ -190,8 +140,7 @@ static void sc_space_destroy(struct plat_space *s)
 		if (*p == s) { *p = s->next; break; }
 	pthread_mutex_unlock(&spaces_lock);
 	close(s->done_fd);
-	close(s->ku_fd);
-	munmap(s->ku, STUB_KU_SIZE);
+	host_ku_destroy(s->ku_fd, s->ku);
 	free(s);
 }
 
@@ -210,22 +159,17 @@ static int queue_op(struct plat_space *s, long nr, uint64_t a0, uint64_t a1, uin
 	return 0;
 }
 
-static int linux_prot(unsigned prot)
-{
-	return (prot & PLAT_R ? PROT_READ : 0) | (prot & PLAT_W ? PROT_WRITE : 0) | (prot & PLAT_X ? PROT_EXEC : 0);
-}
-
 static int sc_space_map(struct plat_space *s, uintptr_t va, size_t len, unsigned prot, enum plat_mem mem, uint64_t off)
 {
-	if (va + len > UMOL4_USER_END || va + len < va || (va | len | off) & 0xfff)
+	if (!host_range_ok(va, len, off))
 		return -EINVAL;
-	return queue_op(s, SYS_mmap, va, len, linux_prot(prot), MAP_SHARED | MAP_FIXED,
+	return queue_op(s, SYS_mmap, va, len, host_linux_prot(prot), MAP_SHARED | MAP_FIXED,
 			mem == PLAT_MEM_PHYS ? STUB_PHYS_FD : STUB_KU_FD, off, 0);
 }
 
 static int sc_space_unmap(struct plat_space *s, uintptr_t va, size_t len)
 {
-	if (va + len > UMOL4_USER_END || va + len < va || (va | len) & 0xfff)
+	if (!host_range_ok(va, len, 0))
 		return -EINVAL;
 	return queue_op(s, SYS_munmap, va, len, 0, 0, 0, 0, 0);
 }
@@ -256,13 +200,7 @@ static int sc_space_sync(struct plat_space *s)
 
 static int sc_ku_alloc(struct plat_space *s, size_t len, uint64_t *off, void **kview)
 {
-	len = (len + 0xfff) & ~0xfffUL;
-	if (s->ku_next + len > STUB_KU_SIZE || s->ku_next + len < s->ku_next)
-		return -ENOMEM;
-	*off = s->ku_next;
-	*kview = s->ku + s->ku_next;
-	s->ku_next += len;
-	return 0;
+	return host_ku_alloc(&s->ku_next, s->ku, len, off, kview);
 }
 
 static int sc_thread_create(struct plat_space *s, uintptr_t utcb_uaddr, struct plat_thread **out)
@@ -314,14 +252,7 @@ static int sc_thread_tid(struct plat_thread *t) { return (int)t->frame->tid; }
 
 static void sc_thread_set_name(struct plat_thread *t, const char *name)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/comm", t->space->pid, sc_thread_tid(t));
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t r = write(fd, name, strnlen(name, 15));
-		(void)r;
-		close(fd);
-	}
+	host_thread_set_name(t->space->pid, sc_thread_tid(t), name);
 }
 
 static void sc_thread_wait(struct plat_thread *t, struct plat_entry *e)
