@@ -8,7 +8,7 @@ KCFLAGS := -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Iplatform -Ikernel -Isdk/
 STUBFLAGS := -std=gnu11 $(WARN) -Os -fvisibility=hidden -ffreestanding -fno-stack-protector -fpie \
 	-fno-asynchronous-unwind-tables -mno-red-zone -fcf-protection=none -mgeneral-regs-only
 
-all: $(B)/umol4 $(B)/umol4-stub $(B)/umol4-ptrace-stub $(B)/bench/host/ptrace_limit sdk
+all: $(B)/umol4 $(B)/umol4-stub $(B)/umol4-ptrace-stub sdk
 
 # --- the trusted stub (platform/seccomp) ---------------------------------
 STUB_SRC := platform/seccomp/stub/entry.S platform/seccomp/stub/setup.c platform/seccomp/stub/signal.c
@@ -26,11 +26,6 @@ $(B)/umol4-ptrace-stub: platform/ptrace/stub.S platform/ptrace/stub.h platform/s
 	@mkdir -p $(B)
 	$(CC) $(STUBFLAGS) -static -nostdlib -no-pie -Wl,-T,platform/seccomp/stub/stub.ld -Wl,--build-id=none \
 		-o $@ platform/ptrace/stub.S
-
-# --- host benchmarks: the raw limits of the platforms' mechanisms ---------
-$(B)/bench/host/%: bench/host/%.c
-	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 $(WARN) -O2 -D_GNU_SOURCE -o $@ $<
 
 .PHONY: all sdk test run clean bench
 clean:
@@ -76,7 +71,7 @@ $(B)/bench/l4/%: bench/l4/%.c tests/l4/l4test.h $(B)/sdk/libumol4.a
 	$(UCC) $(UCFLAGS) -o $@ $<
 $(B)/bench/host/%: bench/host/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 $(WARN) -O2 -o $@ $<
+	$(CC) -std=gnu11 $(WARN) -O2 -D_GNU_SOURCE -o $@ $<
 all: $(BENCH_L4) $(BENCH_HOST)
 bench: all
 	@bash bench/ipc.sh

@@ -4,7 +4,7 @@
 # Prints figures only; it never fails on a slow result.
 cd "$(dirname "$0")/.." || exit 1
 B=build
-platforms=${PLATFORMS:-seccomp}
+platforms=${PLATFORMS:-seccomp ptrace}
 limit=$("$B/bench/host/futex" | awk '/futex_handoff_ns/ {print $2}')
 spawn=$("$B/bench/host/spawn" "$B/umol4-stub")
 host_thread=$(awk '/host_thread_ns/ {print $2}' <<<"$spawn")
@@ -18,12 +18,21 @@ for p in $platforms; do
 		{ echo "bench/ipc on $p failed:"; cat "$B/bench/ipc.$p.out"; continue; }
 	while read -r name value; do
 		case "$name" in
-		ipc_roundtrip_*) row "$p:$name" "$value" "$limit" ;;
+		ipc_roundtrip_*) row "$p:$name" "$value" "$limit"
+			[ "$name" = ipc_roundtrip_0w_ns ] && eval "rt0_$p=$value" ;;
 		thread_*) row "$p:$name" "$value" "$host_thread" ;;
 		task_*) row "$p:$name" "$value" "$host_process" ;;
 		esac
 	done < <(grep '_ns ' "$B/bench/ipc.$p.out")
 done
+# The ptrace design's own limit: two PTRACE_SYSEMU stops per round trip.
+stop=$("$B/bench/host/ptrace_limit" | awk '/ptrace_sysemu_stop_ns/ {print $2}')
+if [ -n "$stop" ] && [ -n "${rt0_ptrace:-}" ]; then
+	row "ptrace:ipc_roundtrip_0w vs 2 raw stops" "$rt0_ptrace" $((2 * stop))
+fi
+if [ -n "${rt0_ptrace:-}" ] && [ -n "${rt0_seccomp:-}" ]; then
+	awk -v p="$rt0_ptrace" -v s="$rt0_seccomp" 'BEGIN { printf "seccomp is %.2fx faster than ptrace for a 0-word round trip\n", p / s }'
+fi
 echo "host limits, measured in the same run on one CPU: IPC = futex hand-off between two processes"
 echo "(bench/host/futex.c); thread = pthread create+join; task = fork+exec of a static program+wait"
 echo "(bench/host/spawn.c)."

@@ -3,7 +3,7 @@
  * ../shared/bench/limits.c.  umol4 pins itself and its tasks to one CPU the
  * same way, so this is the figure its IPC round trip is measured against.
  * Prints "futex_handoff_ns <ns per round trip>". */
-#define _GNU_SOURCE
+
 #include <linux/futex.h>
 #include <sched.h>
 #include <stdatomic.h>

@@ -2,7 +2,7 @@
  * thread and task creation: a Linux thread created, run and joined, and a
  * process forked, executing a static program and reaped.  Prints
  * "host_thread_ns N" and "host_process_ns N". */
-#define _GNU_SOURCE
+
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
