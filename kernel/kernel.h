@@ -13,6 +13,8 @@
 #include <l4/sys/ipc.h>
 #include <l4/sys/utcb.h>
 #include "platform.h"
+#define MAPDB_VA_END UMOL4_USER_END
+#include "mapdb.h"
 
 extern pthread_mutex_t kernel_lock;
 
@@ -99,15 +101,14 @@ int  capspace_check(struct task *t);     /* verify the derivation tree invariant
 
 /* ---- tasks (task.c) --------------------------------------------------- */
 
-struct page_entry;
-
 struct task {
 	struct kobj obj;
 	struct capspace caps;
 	struct plat_space *space;
 	struct thread *threads;           /* bound threads */
-	struct page_entry **pages;        /* hash: virtual page -> physical page */
-	unsigned long npage_buckets, npages;
+	struct mspace mem;                /* its mappings in the mapping database */
+	bool mem_dirty;                   /* host view changed, not yet synced */
+	struct task *dirty_next;
 	uintptr_t utcb_area; unsigned utcb_order;  /* where the UTCB memory is */
 	uint64_t utcb_ku_off; uint8_t *utcb_kview;
 	bool dead;
@@ -124,6 +125,8 @@ l4_utcb_t *task_utcb_kview(struct task *t, uintptr_t uaddr);      /* NULL if out
 int  task_map_pages(struct task *t, uintptr_t va, uint64_t phys, size_t len, unsigned prot);
 int  task_map_memory(struct task *src, l4_fpage_t fp, struct task *dst, uintptr_t dst_base, bool grant);
 int  task_unmap_memory(struct task *t, l4_fpage_t fp, bool self);
+int  for_each_fpage(uintptr_t start, size_t len, uint64_t phys, int (*fn)(void *arg, uintptr_t va, unsigned order), void *arg);
+int  task_check_host_view(struct task *t);   /* host mappings == mapdb; returns mismatches */
 extern struct task *task_list;
 
 /* ---- threads (thread.c) ----------------------------------------------- */

@@ -1,23 +1,18 @@
 /* Task objects: an object space, an address space (a platform process),
- * and the kernel's record of which physical page backs which virtual page.
- * Memory mapped from one task to another is not yet tracked in a mapping
- * database (memory issue): unmap acts on the named task only. */
+ * and the task's part of the mapping database (mapdb.c), which the
+ * platform's view of the process always follows. */
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
 #include <l4/sys/task.h>
 #include "kernel.h"
-
-struct page_entry {
-	uintptr_t vpn;
-	uint64_t phys;          /* offset in physical memory */
-	unsigned prot;          /* PLAT_R/W/X */
-	struct page_entry *next;
-};
 
 struct task *task_list;
 static void task_invoke(struct kobj *o, struct invocation *inv);
 static void task_destroy(struct kobj *o);
+static void apply_to_host(struct mspace *s, uintptr_t va, unsigned order, uint64_t phys, unsigned prot);
+_Static_assert(MAPDB_VA_END == UMOL4_USER_END, "the mapping database and the ABI agree on the user range");
 static const struct kobj_ops task_ops = { "task", task_invoke, task_destroy };
 
 static int spawn(void *arg)
@@ -58,14 +53,11 @@ struct task *task_create(const char *name, l4_fpage_t utcb_area, int *err)
 	}
 	kobj_init(&t->obj, KOBJ_TASK, &task_ops);
 	snprintf(t->obj.name, sizeof t->obj.name, "%s", name);
-	t->npage_buckets = 1024;
-	t->pages = calloc(t->npage_buckets, sizeof *t->pages);
 	/* The fork must not hold the kernel lock: the supervisor may need it. */
 	pthread_mutex_unlock(&kernel_lock);
-	int r = t->pages ? supervisor_call(spawn, t) : -1;
+	int r = supervisor_call(spawn, t);
 	pthread_mutex_lock(&kernel_lock);
 	if (r) {
-		free(t->pages);
 		free(t);
 		*err = -L4_ENOMEM;
 		return NULL;
@@ -73,11 +65,12 @@ struct task *task_create(const char *name, l4_fpage_t utcb_area, int *err)
 	kip_init(plat_kip(t->space), 0);
 	if (utcb_area.raw && (r = add_ku_mem(t, utcb_area))) {
 		plat_space_destroy(t->space);
-		free(t->pages);
 		free(t);
 		*err = r;
 		return NULL;
 	}
+	mapdb_set_apply(apply_to_host);
+	mspace_init(&t->mem, t);
 	t->next_task = task_list;
 	task_list = t;
 	return t;
@@ -99,122 +92,194 @@ struct task *task_by_pid(int pid)
 	return NULL;
 }
 
-/* ---- the page record --------------------------------------------------- */
+/* ---- memory: the mapping database and the task's Linux view -------------- */
 
-static struct page_entry **bucket(struct task *t, uintptr_t vpn)
-{
-	return &t->pages[(vpn * 0x9E3779B97F4A7C15ull >> 40) % t->npage_buckets];
-}
+/* Spaces the database changed during one operation; each is synced once
+ * at the end, so an unmap is in effect in every task before it returns. */
+static struct task *dirty_list;
 
-static struct page_entry *page_find(struct task *t, uintptr_t vpn)
+static void apply_to_host(struct mspace *s, uintptr_t va, unsigned order, uint64_t phys, unsigned prot)
 {
-	for (struct page_entry *p = *bucket(t, vpn); p; p = p->next)
-		if (p->vpn == vpn)
-			return p;
-	return NULL;
-}
-
-static int page_set(struct task *t, uintptr_t vpn, uint64_t phys, unsigned prot)
-{
-	struct page_entry *p = page_find(t, vpn);
-	if (!p) {
-		if (!(p = malloc(sizeof *p)))
-			return -L4_ENOMEM;
-		p->vpn = vpn;
-		p->next = *bucket(t, vpn);
-		*bucket(t, vpn) = p;
-		t->npages++;
+	struct task *t = s->owner;
+	if (t->dead || !t->space)
+		return;
+	if (prot)
+		plat_space_map(t->space, va, 1UL << order, prot, PLAT_MEM_PHYS, phys);
+	else
+		plat_space_unmap(t->space, va, 1UL << order);
+	if (!t->mem_dirty) {
+		t->mem_dirty = true;
+		t->dirty_next = dirty_list;
+		dirty_list = t;
 	}
-	p->phys = phys;
-	p->prot = prot;
-	return 0;
 }
 
-static void page_drop(struct task *t, uintptr_t vpn)
+static int sync_dirty(void)
 {
-	for (struct page_entry **pp = bucket(t, vpn); *pp; pp = &(*pp)->next)
-		if ((*pp)->vpn == vpn) {
-			struct page_entry *p = *pp;
-			*pp = p->next;
-			free(p);
-			t->npages--;
-			return;
-		}
+	int r = 0;
+	while (dirty_list) {
+		struct task *t = dirty_list;
+		dirty_list = t->dirty_next;
+		t->mem_dirty = false;
+		if (!t->dead && plat_space_sync(t->space))
+			r = -L4_ENOMEM;
+	}
+	return r;
 }
 
-int task_map_pages(struct task *t, uintptr_t va, uint64_t phys, size_t len, unsigned prot)
+/* Split [start, start+len) into naturally aligned power-of-two pieces;
+ * with phys, each piece's frame (phys + offset) is aligned as well. */
+int for_each_fpage(uintptr_t start, size_t len, uint64_t phys,
+		   int (*fn)(void *arg, uintptr_t va, unsigned order), void *arg)
 {
-	for (size_t o = 0; o < len; o += L4_PAGESIZE) {
-		int r = page_set(t, (va + o) >> L4_PAGESHIFT, phys + o, prot);
+	uintptr_t end = start + len, delta = phys - start;
+	while (start < end) {
+		unsigned order = L4_PAGESHIFT;
+		while (order < MAPDB_ORDER_MAX - 1 && !((start | (start + delta)) & ((1UL << (order + 1)) - 1)) &&
+		       start + (1UL << (order + 1)) <= end)
+			order++;
+		int r = fn(arg, start, order);
 		if (r)
 			return r;
+		start += 1UL << order;
 	}
-	if (plat_space_map(t->space, va, len, prot, PLAT_MEM_PHYS, phys))
-		return -L4_EINVAL;
 	return 0;
 }
 
-static unsigned fpage_prot(unsigned rights)
+struct root_map { struct task *t; uintptr_t va; uint64_t phys; unsigned prot; };
+
+static int insert_root(void *arg, uintptr_t va, unsigned order)
 {
-	return (rights & L4_FPAGE_RO ? PLAT_R : 0) | (rights & L4_FPAGE_W ? PLAT_W | PLAT_R : 0) |
-	       (rights & L4_FPAGE_X ? PLAT_X | PLAT_R : 0);
+	struct root_map *m = arg;
+	return mapdb_insert_root(&m->t->mem, va, m->phys + (va - m->va), order, m->prot);
 }
 
-/* Map the pages of fp that src has into dst at dst_base, with at most the
- * rights of fp.  Pages src does not have are skipped, as on L4. */
+/* Memory the kernel itself gives a task (the root task's image and stack). */
+int task_map_pages(struct task *t, uintptr_t va, uint64_t phys, size_t len, unsigned prot)
+{
+	if ((va | phys | len) & (L4_PAGESIZE - 1))
+		return -L4_EINVAL;
+	struct root_map m = { t, va, phys, prot };
+	int r = for_each_fpage(va, len, phys, insert_root, &m);
+	return r ? r : sync_dirty();
+}
+
+/* L4 flexpage rights (RO=4, W=2, X=1) as mapping rights (MAP_*). */
+static unsigned fpage_rights(unsigned r)
+{
+	return (r & L4_FPAGE_RO ? MAP_R : 0) | (r & L4_FPAGE_W ? MAP_W : 0) | (r & L4_FPAGE_X ? MAP_X : 0);
+}
+
+static bool overlaps_ku(struct task *t, uintptr_t base, size_t len)
+{
+	return t->utcb_kview && base < t->utcb_area + (1UL << t->utcb_order) && t->utcb_area < base + len;
+}
+
+/* Map (or grant) what src has of fp into dst at dst_base. */
 int task_map_memory(struct task *src, l4_fpage_t fp, struct task *dst, uintptr_t dst_base, bool grant)
 {
 	unsigned order = l4_fpage_size(fp);
-	if (order < L4_PAGESHIFT || order > 47)
+	uintptr_t base = l4_fpage_memaddr(fp);
+	if (order < L4_PAGESHIFT || order >= MAPDB_ORDER_MAX)
 		return -L4_EINVAL;
-	uintptr_t base = l4_fpage_memaddr(fp), len = 1UL << order;
-	if (base + len > UMOL4_USER_END || dst_base + len > UMOL4_USER_END || (dst_base & (len - 1)))
+	/* The UTCB area is kernel-user memory, not part of the mapping database. */
+	if (overlaps_ku(dst, dst_base, 1UL << order) || (grant && overlaps_ku(src, base, 1UL << order)))
 		return -L4_EINVAL;
-	unsigned maxprot = fpage_prot(l4_fpage_rights(fp));
-	for (uintptr_t o = 0; o < len; o += L4_PAGESIZE) {
-		struct page_entry *p = page_find(src, (base + o) >> L4_PAGESHIFT);
-		if (!p)
-			continue;
-		unsigned prot = p->prot & maxprot;
-		if (!prot)
-			continue;
-		int r = task_map_pages(dst, dst_base + o, p->phys, L4_PAGESIZE, prot);
-		if (r)
-			return r;
-		if (grant && src != dst) {
-			page_drop(src, (base + o) >> L4_PAGESHIFT);
-			plat_space_unmap(src->space, base + o, L4_PAGESIZE);
-		}
-	}
-	int r = plat_space_sync(dst->space);
-	if (grant && src != dst)
-		r |= plat_space_sync(src->space);
-	return r ? -L4_ENOMEM : 0;
+	int r = mapdb_map(&src->mem, base, order, fpage_rights(l4_fpage_rights(fp)), &dst->mem, dst_base, grant);
+	int s = sync_dirty();
+	return r == -ENOMEM ? -L4_ENOMEM : r ? -L4_EINVAL : s;
 }
 
+struct unmap_req { struct task *t; unsigned rights; bool self; };
+
+static int unmap_piece(void *arg, uintptr_t va, unsigned order)
+{
+	struct unmap_req *u = arg;
+	return mapdb_unmap(&u->t->mem, va, order, u->rights, u->self);
+}
+
+/* Revoke rights of fp's range from everything derived (and from t if self). */
 int task_unmap_memory(struct task *t, l4_fpage_t fp, bool self)
 {
 	unsigned order = l4_fpage_size(fp);
-	if (!self || order < L4_PAGESHIFT || order > 47)
+	uintptr_t base = l4_fpage_memaddr(fp);
+	if (order < L4_PAGESHIFT)
+		return -L4_EINVAL;
+	if (order >= MAPDB_ORDER_MAX)          /* the whole address space */
+		base = 0;
+	uintptr_t end = order >= MAPDB_ORDER_MAX || base + (1UL << order) > MAPDB_VA_END ? MAPDB_VA_END
+											  : base + (1UL << order);
+	if (base >= end)
 		return 0;
-	uintptr_t base = l4_fpage_memaddr(fp), len = 1UL << order;
-	unsigned remove = fpage_prot(l4_fpage_rights(fp));
-	for (uintptr_t o = 0; o < len; o += L4_PAGESIZE) {
-		struct page_entry *p = page_find(t, (base + o) >> L4_PAGESHIFT);
-		if (!p)
+	struct unmap_req u = { t, fpage_rights(l4_fpage_rights(fp)), self };
+	int r = for_each_fpage(base, end - base, base, unmap_piece, &u);
+	int s = sync_dirty();
+	return r ? -L4_ENOMEM : s;
+}
+
+static void count_bytes(void *arg, uintptr_t va, unsigned order, uint64_t phys, unsigned rights)
+{
+	*(uint64_t *)arg += 1UL << order;
+}
+
+/* Compare the task's Linux address space (/proc/PID/maps) with its nodes
+ * in the mapping database: every byte below UMOL4_USER_END must be mapped
+ * exactly as the database says (frame and rights), and nothing else may be
+ * mapped there except the UTCB area.  Returns the number of mismatches. */
+int task_check_host_view(struct task *t)
+{
+	if (t->dead || !t->space)
+		return 0;
+	char path[64], line[512];
+	snprintf(path, sizeof path, "/proc/%d/maps", plat_space_pid(t->space));
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;              /* the process just ended */
+	int bad = 0;
+	uint64_t host_bytes = 0, node_bytes = 0;
+	while (fgets(line, sizeof line, f)) {
+		unsigned long start, end, off;
+		char perm[8];
+		if (sscanf(line, "%lx-%lx %7s %lx", &start, &end, perm, &off) != 4 || start >= UMOL4_USER_END)
 			continue;
-		unsigned left = p->prot & ~remove;
-		if (left & (PLAT_W | PLAT_X))
-			left |= PLAT_R;
-		if (!left || !(left & PLAT_R)) {
-			page_drop(t, (base + o) >> L4_PAGESHIFT);
-			plat_space_unmap(t->space, base + o, L4_PAGESIZE);
-		} else {
-			p->prot = left;
-			plat_space_map(t->space, base + o, L4_PAGESIZE, left, PLAT_MEM_PHYS, p->phys);
+		if (overlaps_ku(t, start, end - start))
+			continue;
+		unsigned prot = (perm[0] == 'r' ? MAP_R : 0) | (perm[1] == 'w' ? MAP_W : 0) | (perm[2] == 'x' ? MAP_X : 0);
+		host_bytes += end - start;
+		for (uintptr_t va = start; va < end;) {
+			uint64_t phys;
+			unsigned rights, order;
+			if (!mapdb_lookup(&t->mem, va, &phys, &rights, &order)) {
+				kernel_log("check: task %s maps %lx on the host, the kernel does not", t->obj.name, va);
+				bad++;
+				break;
+			}
+			if (rights != prot || phys != off + (va - start) || !strstr(line, "umol4-phys")) {
+				kernel_log("check: task %s at %lx: host %s offset %lx, kernel rights %u frame %lx",
+					   t->obj.name, va, perm, off + (va - start), rights, (unsigned long)phys);
+				bad++;
+				break;
+			}
+			uintptr_t node_end = (va & ~((1UL << order) - 1)) + (1UL << order);
+			va = node_end < end ? node_end : end;
 		}
 	}
-	return plat_space_sync(t->space) ? -L4_EINVAL : 0;
+	fclose(f);
+	/* Every node must show on the host too: compare the totals. */
+	mapdb_foreach(&t->mem, count_bytes, &node_bytes);
+	if (node_bytes != host_bytes) {
+		kernel_log("check: task %s: kernel maps %lu bytes, host %lu", t->obj.name,
+			   (unsigned long)node_bytes, (unsigned long)host_bytes);
+		bad++;
+	}
+	return bad;
+}
+
+/* Everything the task maps, and everything derived from it, goes. */
+static void task_memory_gone(struct task *t)
+{
+	mspace_destroy(&t->mem);
+	sync_dirty();
 }
 
 /* ---- invocations ------------------------------------------------------- */
@@ -374,4 +439,5 @@ void task_process_exited(int pid, int status)
 		kernel_log("task %s (pid %d) ended, status %#x", t->obj.name, pid, status);
 	plat_space_died(t->space);
 	capspace_clear(t);
+	task_memory_gone(t);
 }

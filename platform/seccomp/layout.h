@@ -132,7 +132,8 @@ struct stub_op {
 
 #endif /* !__ASSEMBLER__ */
 
-#define STUB_MAX_OPS 200
+/* As many as fit in the one request page after its header. */
+#define STUB_MAX_OPS 63
 
 #ifndef __ASSEMBLER__
 struct stub_req_page {
@@ -141,6 +142,7 @@ struct stub_req_page {
 	uint64_t pad;
 	struct stub_op ops[STUB_MAX_OPS];
 };
+_Static_assert(sizeof(struct stub_req_page) <= 0x1000, "the request page is one page in the task");
 
 #endif
 
