@@ -22,9 +22,18 @@ static l4_thread_regs_t *tcrs(struct thread *t)
 	return (l4_thread_regs_t *)((char *)t->utcb + L4_UTCB_THREAD_REGS_OFFSET);
 }
 
+/* The message registers of a thread: its UTCB's, or while the kernel
+ * speaks for it (page fault, exception) the kernel's copy, so that the
+ * UTCB the thread may be filling when it faults stays untouched. */
+static l4_umword_t *msg_words(struct thread *t) { return t->kipc ? t->kmsg : mrs(t)->mr; }
+
 /* Resume a thread from l4_ipc() with an IPC error in its TCR. */
 void thread_ipc_error(struct thread *t, unsigned err)
 {
+	if (t->kipc) {
+		kipc_finish(t, l4_msgtag(0, 0, 0, L4_MSGTAG_ERROR), err);
+		return;
+	}
 	timer_disarm(t);
 	if (t->utcb)
 		tcrs(t)->error = err;
@@ -36,6 +45,10 @@ void thread_ipc_error(struct thread *t, unsigned err)
 
 void thread_resume(struct thread *t, l4_msgtag_t tag, l4_umword_t label)
 {
+	if (t->kipc) {
+		kipc_finish(t, tag, 0);
+		return;
+	}
 	timer_disarm(t);
 	if (t->utcb)
 		tcrs(t)->error = 0;
@@ -50,8 +63,11 @@ void thread_resume(struct thread *t, l4_msgtag_t tag, l4_umword_t label)
 static int transfer_items(struct thread *s, struct thread *r, unsigned words, unsigned items,
 			  unsigned *delivered)
 {
-	l4_umword_t *smr = mrs(s)->mr;
-	l4_umword_t *br = brs(r)->br;
+	l4_umword_t *smr = msg_words(s);
+	/* A page-fault or exception reply may map anywhere in the faulting
+	 * task: the kernel's own receive window is the whole address space. */
+	const l4_umword_t kernel_window[2] = { L4_ITEM_MAP, l4_fpage_all().raw };
+	const l4_umword_t *br = r->kipc ? kernel_window : brs(r)->br;
 	unsigned bi = 0;
 	*delivered = 0;
 	for (unsigned i = 0; i < items; i++) {
@@ -87,8 +103,13 @@ static int transfer_items(struct thread *s, struct thread *r, unsigned words, un
 				wbase = 0;
 			else if (l4_fpage_type(win) != L4_FPAGE_MEMORY)
 				return L4_IPC_REMAPFAILED;
-			if (sorder > worder)
-				return L4_IPC_REMAPFAILED;   /* TODO(memory issue): split larger pages */
+			if (sorder > worder) {
+				/* A flexpage larger than the window: the window-sized
+				 * part of it that holds the hot spot is sent. */
+				uintptr_t part = hot & ((1UL << sorder) - 1) & ~((1UL << worder) - 1);
+				fp = l4_fpage(l4_fpage_memaddr(fp) + part, worder, l4_fpage_rights(fp));
+				sorder = worder;
+			}
 			uintptr_t dst = wbase + ((hot & ((worder >= 64 ? ~0UL : (1UL << worder) - 1))) &
 						 ~((sorder >= 64 ? ~0UL : (1UL << sorder) - 1)));
 			if (task_map_memory(s->task, fp, r->task, dst, grant))
@@ -111,8 +132,8 @@ static int transfer(struct thread *s, struct thread *r, l4_msgtag_t tag, l4_umwo
 		thread_ipc_error(r, L4_IPC_REMSGCUT);
 		return L4_IPC_SEMSGCUT;
 	}
-	if (r->utcb != s->utcb)
-		memcpy(mrs(r)->mr, mrs(s)->mr, words * sizeof(l4_umword_t));
+	if (msg_words(r) != msg_words(s))
+		memcpy(msg_words(r), msg_words(s), words * sizeof(l4_umword_t));
 	unsigned delivered = 0;
 	int err = items ? transfer_items(s, r, words, items, &delivered) : 0;
 	if (err) {
@@ -422,6 +443,26 @@ void ipc_syscall(struct thread *t, const struct plat_entry *e)
 		return;
 	}
 	thread_resume(t, l4_msgtag(0, 0, 0, 0), 0);   /* no operation */
+}
+
+/* A call the kernel makes for t (page fault, exception) with the words in
+ * t->kmsg, to the thread or gate at t's capability cap.  False if there is
+ * no such partner; otherwise t is blocked or its kipc has finished. */
+bool ipc_kernel_send(struct thread *t, l4_cap_idx_t cap, l4_msgtag_t tag)
+{
+	struct cap *c = l4_is_invalid_cap(cap) ? NULL : cap_lookup(t->task, cap);
+	if (!c)
+		return false;
+	if (c->obj->type == KOBJ_THREAD) {
+		send_to_thread(t, (struct thread *)c->obj, tag, 0, L4_IPC_NEVER, true, false);
+		return true;
+	}
+	struct gate *g = (struct gate *)c->obj;
+	if (c->obj->type != KOBJ_GATE || !g->thread)
+		return false;
+	send_to_thread(t, g->thread, tag, g->label | (c->rights & (L4_CAP_FPAGE_W | L4_CAP_FPAGE_S)), L4_IPC_NEVER,
+		       true, false);
+	return true;
 }
 
 /* Abort a blocked IPC: from l4_thread_ex_regs(CANCEL) or a deleted partner. */

@@ -169,6 +169,11 @@ struct thread {
 	struct irq *pending_irqs;      /* triggered irqs bound to us */
 	uint64_t entry_ip, entry_sp;   /* where the last l4_ipc returns to */
 	unsigned pending_exregs;       /* kick reasons */
+
+	/* Page fault or exception IPC the kernel makes for the thread. */
+	enum { KIPC_NONE, KIPC_PAGE_FAULT, KIPC_EXCEPTION } kipc;
+	l4_umword_t kmsg[L4_UTCB_GENERIC_DATA_SIZE];
+	uint64_t exc_regs[PREG_COUNT]; /* the registers at the fault */
 	struct thread *next_in_task;
 };
 
@@ -179,6 +184,11 @@ void thread_resume(struct thread *t, l4_msgtag_t tag, l4_umword_t label);
 void thread_ipc_error(struct thread *t, unsigned err);   /* resume with an IPC error */
 extern const struct kobj_ops thread_ops;
 
+/* ---- page faults and exceptions (exception.c) -------------------------- */
+
+void exception_entry(struct thread *t, const struct plat_entry *e);
+void kipc_finish(struct thread *t, l4_msgtag_t reply, unsigned err);
+
 /* ---- IPC (ipc.c) ------------------------------------------------------ */
 
 void ipc_syscall(struct thread *t, const struct plat_entry *e);
@@ -186,6 +196,7 @@ void ipc_receive(struct thread *t, struct kobj *from, l4_timeout_s to, bool coun
 void ipc_cancel(struct thread *t, unsigned err);          /* abort a blocked IPC */
 void ipc_timeout_expired(struct thread *t);
 void ipc_thread_gone(struct thread *t);                   /* partners get errors */
+bool ipc_kernel_send(struct thread *t, l4_cap_idx_t cap, l4_msgtag_t tag);
 bool ipc_deliver_irq(struct thread *t, struct kobj *irq, unsigned long label);
 bool ipc_kernel_call(struct thread *caller, struct kobj *o, unsigned rights, l4_msgtag_t tag, bool want_reply,
 		     bool then_wait, l4_timeout_t to);

@@ -43,39 +43,6 @@ void thread_try_start(struct thread *t)
 	plat_thread_resume_regs(t->pt, regs, PREG_MASK_USER);
 }
 
-/* An exception nobody handles ends the task, as a signal ends a process. */
-static int trap_signal(uint64_t trapno)
-{
-	switch (trapno) {
-	case 0: return SIGFPE;
-	case 1: case 3: return SIGTRAP;
-	case 6: return SIGILL;
-	case 17: return SIGBUS;
-	default: return SIGSEGV;
-	}
-}
-
-static void handle_exception(struct thread *t, const struct plat_entry *e)
-{
-	if (boot.trace & TRACE_EXC)
-		kernel_log("exc: thread %s trap %lu err %lx ip %lx pfa %lx%s", thread_name(t),
-			   (unsigned long)e->regs[PREG_TRAPNO], (unsigned long)e->regs[PREG_ERR],
-			   (unsigned long)e->regs[PREG_IP], (unsigned long)e->regs[PREG_PFA],
-			   e->syscall_nr != ~0ULL ? " (Linux system call)" : "");
-	if (e->syscall_nr != ~0ULL)
-		kernel_log("task %s, thread %s: Linux system call %lu at %lx refused; no emulation library, "
-			   "no exception handler: task stopped", t->task->obj.name, thread_name(t),
-			   (unsigned long)e->syscall_nr, (unsigned long)e->regs[PREG_IP]);
-	else
-		kernel_log("task %s, thread %s: unhandled exception, trap %lu at ip %lx (fault address %lx, "
-			   "error %lx): task stopped", t->task->obj.name, thread_name(t),
-			   (unsigned long)e->regs[PREG_TRAPNO], (unsigned long)e->regs[PREG_IP],
-			   (unsigned long)e->regs[PREG_PFA], (unsigned long)e->regs[PREG_ERR]);
-	t->task->exit_status = 0x80 | trap_signal(e->regs[PREG_TRAPNO]);
-	t->task->killed_by_kernel = true;
-	plat_space_kill(t->task->space);
-}
-
 static void *kthread_main(void *arg)
 {
 	struct thread *t = arg;
@@ -119,7 +86,8 @@ static void *kthread_main(void *arg)
 			break;
 		}
 		case PLAT_ENTRY_EXCEPTION:
-			handle_exception(t, &e);
+			if (t->state == TS_READY)
+				exception_entry(t, &e);
 			break;
 		default:
 			break;
