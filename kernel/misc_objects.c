@@ -8,6 +8,7 @@
 #include <l4/sys/debugger.h>
 #include <l4/sys/scheduler.h>
 #include <l4/sys/icu.h>
+#include <l4/umol4/debug.h>
 #include "kernel.h"
 
 static void out(const void *buf, size_t len)
@@ -133,6 +134,29 @@ static void debugger_invoke(struct kobj *o, struct invocation *inv)
 		return;
 	}
 	switch (op) {
+	case UMOL4_DEBUGGER_CHECK_OP: {
+		long bad = mapdb_check();
+		for (struct task *t = task_list; t; t = t->next_task)
+			bad += task_check_host_view(t);
+		inv->reply_label = bad;
+		inv->reply_words = 0;
+		return;
+	}
+	case UMOL4_DEBUGGER_PROBE_OP: {
+		struct kobj *k = item_object(inv);
+		uint64_t phys = 0;
+		unsigned rights = 0;
+		if (!k || k->type != KOBJ_TASK || inv->words < 2) {
+			inv_error(inv, L4_EINVAL);
+			return;
+		}
+		if (!mapdb_lookup(&((struct task *)k)->mem, v, &phys, &rights, NULL))
+			rights = 0;
+		inv->reply_mr[0] = rights;
+		inv->reply_mr[1] = phys;
+		inv_ok(inv, 2);
+		return;
+	}
 	case L4_KDEBUG_ENTER:
 	case L4_KDEBUG_OUTNSTRING: {
 		size_t len = v;

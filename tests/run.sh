@@ -25,6 +25,11 @@ for p in seccomp ptrace; do
 	cat "$out"
 	result "$p: ipc suite" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
 
+	# memory and exceptions across three tasks: pager, map/grant/unmap, rights, exception IPC
+	timeout 120 "$U" --platform=$p run "$B/tests/l4/memory" >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: memory suite (page faults, mapdb, exceptions)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
