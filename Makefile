@@ -87,3 +87,4 @@ test: all
 
 run: all
 	$(B)/umol4 run $(B)/examples/hello
+	$(B)/umol4 run $(B)/examples/ipc_gate

@@ -16,6 +16,10 @@ for p in seccomp ptrace; do
 	timeout 60 "$U" --platform=$p run "$B/examples/hello" a b >"$out" 2>&1; rc=$?
 	result "$p: hello prints and exits 0" "$([ $rc = 0 ] && grep -q 'Hello World' "$out" && grep -q '2 argument' "$out" && echo 1)"
 
+	# the IPC example: client and server threads over a gate
+	timeout 60 "$U" --platform=$p run "$B/examples/ipc_gate" >"$out" 2>&1; rc=$?
+	result "$p: example ipc_gate: client/server over a gate" "$([ $rc = 0 ] && grep -q 'sum=60 (gate label 0x4203)' "$out" && echo 1)"
+
 	# exit codes pass through
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/exitcode" 42 >"$out" 2>&1; rc=$?
 	result "$p: exit(42) becomes umol4's exit code" "$([ $rc = 42 ] && echo 1)"
