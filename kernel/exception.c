@@ -87,6 +87,12 @@ void kipc_finish(struct thread *t, l4_msgtag_t reply, unsigned err)
 	t->recv_from = NULL;
 	t->send_target = NULL;
 	t->reply_wait_for = NULL;
+	if ((err & ~1u) == L4_IPC_SECANCELED) {
+		/* l4_thread_ex_regs(CANCEL): the thread retries and faults anew. */
+		t->state = TS_READY;
+		plat_thread_resume_regs(t->pt, t->exc_regs, 0);
+		return;
+	}
 	if (err) {
 		stop_task(t, t->exc_regs, ~0ULL, pf ? "the page-fault IPC to the pager failed"
 						       : "the exception IPC to the handler failed");

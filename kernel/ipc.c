@@ -465,18 +465,28 @@ bool ipc_kernel_send(struct thread *t, l4_cap_idx_t cap, l4_msgtag_t tag)
 	return true;
 }
 
-/* Abort a blocked IPC: from l4_thread_ex_regs(CANCEL) or a deleted partner. */
+/* Take a blocked thread out of its IPC without resuming it.  Returns true
+ * if it was in the receive phase. */
+bool ipc_abort(struct thread *t)
+{
+	bool recv = t->state == TS_RECV;
+	if (t->state == TS_SEND && t->send_target)
+		queue_remove(t->send_target, t);
+	timer_disarm(t);
+	t->pending_call = t->pending_open_wait = false;
+	t->reply_wait_for = NULL;
+	t->recv_from = NULL;
+	t->send_target = NULL;
+	return recv;
+}
+
+/* Abort a blocked IPC with an error: l4_thread_ex_regs(CANCEL), a timeout,
+ * a deleted partner. */
 void ipc_cancel(struct thread *t, unsigned err)
 {
-	if (t->state == TS_SEND) {
-		if (t->send_target)
-			queue_remove(t->send_target, t);
-		t->pending_call = t->pending_open_wait = false;
-		thread_ipc_error(t, err & ~1u);
-	} else if (t->state == TS_RECV) {
-		t->reply_wait_for = NULL;
-		thread_ipc_error(t, err | 1);
-	}
+	if (t->state != TS_SEND && t->state != TS_RECV)
+		return;
+	thread_ipc_error(t, ipc_abort(t) ? err | 1 : err & ~1u);
 }
 
 void ipc_timeout_expired(struct thread *t)

@@ -194,6 +194,7 @@ void kipc_finish(struct thread *t, l4_msgtag_t reply, unsigned err);
 void ipc_syscall(struct thread *t, const struct plat_entry *e);
 void ipc_receive(struct thread *t, struct kobj *from, l4_timeout_s to, bool counter);
 void ipc_cancel(struct thread *t, unsigned err);          /* abort a blocked IPC */
+bool ipc_abort(struct thread *t);                         /* the same, without resuming it */
 void ipc_timeout_expired(struct thread *t);
 void ipc_thread_gone(struct thread *t);                   /* partners get errors */
 bool ipc_kernel_send(struct thread *t, l4_cap_idx_t cap, l4_msgtag_t tag);

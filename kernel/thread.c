@@ -205,11 +205,15 @@ static void thread_ex_regs(struct thread *t, struct invocation *inv)
 		thread_try_start(t);
 	} else if (t->state == TS_SEND || t->state == TS_RECV) {
 		if (moved) {
-			/* A blocked thread goes on at the new IP: its IPC is gone. */
+			/* A blocked thread goes on at the new IP: its IPC (or the
+			 * page-fault / exception IPC the kernel made for it) is
+			 * dropped, and it is resumed once, with the new registers. */
 			uint64_t regs[PREG_COUNT] = { 0 };
-			regs[PREG_IP] = ip != ~0UL ? ip : t->entry_ip;
-			regs[PREG_SP] = sp != ~0UL ? sp : t->entry_sp;
-			ipc_cancel(t, L4_IPC_SECANCELED);
+			regs[PREG_IP] = ip != ~0UL ? ip : t->kipc ? t->exc_regs[PREG_IP] : t->entry_ip;
+			regs[PREG_SP] = sp != ~0UL ? sp : t->kipc ? t->exc_regs[PREG_SP] : t->entry_sp;
+			ipc_abort(t);
+			t->kipc = KIPC_NONE;
+			t->state = TS_READY;
 			plat_thread_resume_regs(t->pt, regs, PREG_BIT(PREG_IP) | PREG_BIT(PREG_SP));
 		} else if (op & L4_THREAD_EX_REGS_CANCEL) {
 			ipc_cancel(t, L4_IPC_SECANCELED);
