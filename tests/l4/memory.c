@@ -194,6 +194,10 @@ int main(void)
 	go = 11;
 	l4_ipc_sleep_ms(50);
 	CHECK(done == 10, "a refused page fault stopped the client");
+	for (int i = 0; i < 2000 && umol4_probe(b, WIN); i++)
+		l4_ipc_sleep_ms(1);          /* the stopped task is reaped asynchronously */
+	CHECK(umol4_probe(b, WIN) == 0 && umol4_probe(L4_BASE_TASK_CAP, (unsigned long)page) == 3,
+	      "the stopped task's mappings are gone, ours stay");
 	CHECK(umol4_check_memory() == 0, "B's memory was reclaimed consistently");
 	L4TEST_DONE();
 }
