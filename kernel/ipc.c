@@ -27,11 +27,12 @@ static l4_thread_regs_t *tcrs(struct thread *t)
  * UTCB the thread may be filling when it faults stays untouched. */
 static l4_umword_t *msg_words(struct thread *t) { return t->kipc ? t->kmsg : mrs(t)->mr; }
 
-/* Resume a thread from l4_ipc() with an IPC error in its TCR. */
-void thread_ipc_error(struct thread *t, unsigned err)
+/* Resume a thread from l4_ipc() with tag and label, and err in its TCR;
+ * a kernel-made IPC (page fault, exception) ends in kipc_finish instead. */
+static void resume_ipc(struct thread *t, l4_msgtag_t tag, l4_umword_t label, unsigned err)
 {
 	if (t->kipc) {
-		kipc_finish(t, l4_msgtag(0, 0, 0, L4_MSGTAG_ERROR), err);
+		kipc_finish(t, tag, err);
 		return;
 	}
 	timer_disarm(t);
@@ -40,22 +41,17 @@ void thread_ipc_error(struct thread *t, unsigned err)
 	t->state = TS_READY;
 	t->recv_from = NULL;
 	t->send_target = NULL;
-	plat_thread_resume(t->pt, l4_msgtag(0, 0, 0, L4_MSGTAG_ERROR).raw, 0);
+	plat_thread_resume(t->pt, tag.raw, label);
+}
+
+void thread_ipc_error(struct thread *t, unsigned err)
+{
+	resume_ipc(t, l4_msgtag(0, 0, 0, L4_MSGTAG_ERROR), 0, err);
 }
 
 void thread_resume(struct thread *t, l4_msgtag_t tag, l4_umword_t label)
 {
-	if (t->kipc) {
-		kipc_finish(t, tag, 0);
-		return;
-	}
-	timer_disarm(t);
-	if (t->utcb)
-		tcrs(t)->error = 0;
-	t->state = TS_READY;
-	t->recv_from = NULL;
-	t->send_target = NULL;
-	plat_thread_resume(t->pt, tag.raw, label);
+	resume_ipc(t, tag, label, 0);
 }
 
 /* Map the typed items of a message into the receiver, following its
@@ -143,9 +139,7 @@ static int transfer(struct thread *s, struct thread *r, l4_msgtag_t tag, l4_umwo
 	l4_msgtag_t rt = l4_msgtag(l4_msgtag_label(tag), words, delivered,
 				   l4_msgtag_flags(tag) & (L4_MSGTAG_TRANSFER_FPU | L4_MSGTAG_SCHEDULE));
 	trace_ipc("xfer", s, r, rt, label, 0);
-	if (r->reply_wait_for) {
-		r->reply_wait_for = NULL;
-	}
+	r->reply_wait_for = NULL;
 	thread_resume(r, rt, label);
 	return 0;
 }
