@@ -42,7 +42,8 @@ $(B)/umol4: $(KSRC) $(KHDR)
 # --- SDK: task-side library and the compiler wrapper ----------------------
 UCC := sdk/bin/umol4-cc
 UCFLAGS := -std=gnu11 $(WARN) -O2 -g
-SDKLIB_SRC := sdk/lib/umol4/start.S sdk/lib/umol4/emul.c $(wildcard sdk/lib/l4sys/*.c) $(wildcard sdk/lib/l4util/*.c)
+SDKLIB_SRC := sdk/lib/umol4/start.S sdk/lib/umol4/emul.c $(wildcard sdk/lib/l4sys/*.c) $(wildcard sdk/lib/l4util/*.c) \
+	$(wildcard sdk/lib/sigma0/*.c)
 SDKLIB_OBJ := $(patsubst %,$(B)/sdk/obj/%.o,$(SDKLIB_SRC))
 $(B)/sdk/obj/%.o: % $(wildcard sdk/include/l4/*/*.h)
 	@mkdir -p $(dir $@)
@@ -62,6 +63,12 @@ $(B)/tests/l4/%: tests/l4/%.c tests/l4/l4test.h $(B)/sdk/libumol4.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $<
 all: $(EXAMPLES) $(L4TESTS)
+
+# --- servers: L4 programs the system itself runs ---------------------------
+SIGMA0_SRC := $(wildcard servers/sigma0/*.c)
+$(B)/umol4-sigma0: $(SIGMA0_SRC) $(wildcard servers/sigma0/*.h) $(B)/sdk/libumol4.a
+	$(UCC) $(UCFLAGS) -o $@ $(SIGMA0_SRC)
+all: $(B)/umol4-sigma0
 
 # --- benchmarks: L4 programs and host limit programs --------------------------
 BENCH_L4   := $(patsubst bench/l4/%.c,$(B)/bench/l4/%,$(wildcard bench/l4/*.c))

@@ -38,6 +38,7 @@ int main(void)
 		return 1;
 	/* control_start..commit build one message in the UTCB: nothing between. */
 	l4_thread_control_start();
+	l4_thread_control_pager(L4_BASE_PAGER_CAP);     /* sigma0 pages this task */
 	l4_thread_control_bind((l4_utcb_t *)SERVER_UTCB, L4_BASE_TASK_CAP);
 	if (l4_error(l4_thread_control_commit(SERVER_CAP)) ||
 	    l4_error(l4_thread_ex_regs(SERVER_CAP, (l4_umword_t)server, (l4_umword_t)stack + sizeof stack - 8, 0)) ||

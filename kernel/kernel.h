@@ -245,6 +245,8 @@ uint64_t timeout_to_deadline(l4_timeout_s to, const l4_utcb_t *utcb, bool *never
 struct boot_config {
 	size_t mem_size;
 	const char *root_path;
+	const char *sigma0_path;
+	uint64_t sigma0_ip, root_ip;  /* entry points, reported in the KIP */
 	int root_argc;
 	char **root_argv;
 	unsigned trace;
@@ -258,13 +260,27 @@ void trace_ipc(const char *what, struct thread *from, struct thread *to, l4_msgt
 void kernel_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *thread_name(const struct thread *t);
 
-int  boot_root_task(void);
-int  kip_init(void *kip, size_t phys_size);
-int  elf_load_root(struct task *t, const char *path, int argc, char **argv, uint64_t *entry, uint64_t *sp);
+/* boot.c: sigma0 and the root task. */
+extern struct task *root_task, *sigma0_task;
+int  boot_system(void);
+int  kip_init(void *kip);
+void kip_calibrate(void);
+
+/* elf.c: the kernel's boot loader. */
+struct elf_image { uint64_t entry, phdr, phnum, lo, hi, phys; };
+void *host_read_file(const char *path, size_t *len);
+int  elf_load(const char *path, bool one_to_one, unsigned type, struct elf_image *im);
+int  elf_stack(uint8_t *ktop, uint64_t utop, const struct elf_image *im, int argc, char **argv,
+	       const uint64_t (*extra)[2], unsigned nextra, uint64_t *sp);
 
 /* Physical memory (physmem.c): a simple page allocator over the memfd. */
+struct l4_kernel_info_mem_desc_t;
 int  physmem_init(size_t size);
-int64_t physmem_alloc(size_t len);    /* offset or -ENOMEM */
+size_t physmem_size(void);
+/* type/sub: the KIP memory type (l4_mem_type_*) the block is described as. */
+int64_t physmem_alloc(size_t len, unsigned type, unsigned sub);      /* from the top; offset or -ENOMEM */
+int  physmem_claim(uint64_t start, size_t len, unsigned type, unsigned sub); /* at start: 0 or -errno */
+unsigned physmem_memdescs(struct l4_kernel_info_mem_desc_t *md, unsigned max);
 void *physmem_kview(uint64_t off);
 
 /* Run fn on the supervisor (main) thread: forks must come from a thread

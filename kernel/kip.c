@@ -1,18 +1,20 @@
-/* The kernel info page: identification, memory size, and the clock.  Each
+/* The kernel info page: identification, memory descriptors, and the clock.  Each
  * task gets its own copy (a page of its kernel-user memory, read-only and
  * executable in the task). */
 #include <string.h>
 #include <time.h>
 #include <x86intrin.h>
 #include <l4/sys/kip.h>
+#include <l4/sys/memdesc.h>
 #include "kernel.h"
 
 extern const unsigned char kip_clock_blob[], kip_clock_blob_end[];
 static uint64_t tsc0, mult, ns0, khz;
-static size_t mem_size;
+
+enum { KIP_MEMDESC_OFF = 0xa00 };
 
 /* Measure the TSC against CLOCK_MONOTONIC once, over 20 ms. */
-static void calibrate(void)
+void kip_calibrate(void)
 {
 	uint64_t n0 = now_ns(), t0 = __rdtsc();
 	struct timespec d = { 0, 20000000 };
@@ -25,12 +27,8 @@ static void calibrate(void)
 	ns0 = n1;
 }
 
-int kip_init(void *page, size_t phys_size)
+int kip_init(void *page)
 {
-	if (!mult) {
-		calibrate();
-		mem_size = phys_size;
-	}
 	l4_kernel_info_t *kip = page;
 	memset(page, 0, L4_PAGESIZE);
 	kip->magic = L4_KERNEL_INFO_MAGIC;
@@ -46,5 +44,11 @@ int kip_init(void *page, size_t phys_size)
 	f[0] = tsc0;
 	f[1] = mult;
 	f[2] = ns0;
+	/* Memory descriptors after the clock code, to the end of the page. */
+	kip->mem_descs = KIP_MEMDESC_OFF;
+	kip->mem_descs_num = physmem_memdescs((l4_kernel_info_mem_desc_t *)((char *)page + KIP_MEMDESC_OFF),
+					      (L4_PAGESIZE - KIP_MEMDESC_OFF) / sizeof(l4_kernel_info_mem_desc_t));
+	kip->sigma0_ip = boot.sigma0_ip;
+	kip->root_ip = boot.root_ip;
 	return 0;
 }

@@ -20,15 +20,12 @@
 #include "kernel.h"
 
 #define UMOL4_VERSION "0.1"
-#define ROOT_UTCB_AREA 0x7dfff8000000UL
-#define ROOT_UTCB_ORDER 16
 
 enum { EXIT_USAGE = 64, EXIT_HOST = 70, EXIT_BOOT = 72 };
 
 struct boot_config boot = { .mem_size = 1UL << 30 };
 static pthread_t supervisor;
 static int request_pipe[2];
-static struct task *root_task;
 
 struct sv_request {
 	int (*fn)(void *);
@@ -99,7 +96,7 @@ static int supervise(int sfd)
 		}
 		int st;
 		pid_t pid;
-		bool root_gone = false;
+		bool root_gone = false, sigma0_gone = false;
 		pthread_mutex_lock(&kernel_lock);
 		/* Only this thread's own children: a platform that traces its
 		 * tasks waits for them in its tracer and reports them here. */
@@ -108,6 +105,14 @@ static int supervise(int sfd)
 			task_process_exited(pid, st);
 			if (root_task && pid == plat_space_pid(root_task->space))
 				root_gone = true;
+			if (sigma0_task && pid == plat_space_pid(sigma0_task->space))
+				sigma0_gone = true;
+		}
+		if (sigma0_gone && !root_gone) {
+			/* Nothing pages the root task any more. */
+			kernel_log("sigma0 ended: the system cannot go on");
+			kill_all_tasks();
+			return EXIT_BOOT;
 		}
 		if (root_gone) {
 			int code = root_exit_code();
@@ -120,52 +125,6 @@ static int supervise(int sfd)
 	}
 }
 
-int boot_root_task(void)
-{
-	int err = 0;
-	l4_fpage_t utcb = l4_fpage(ROOT_UTCB_AREA, ROOT_UTCB_ORDER, L4_FPAGE_RW);
-	pthread_mutex_lock(&kernel_lock);
-	struct task *t = task_create("root", utcb, &err);
-	if (!t) {
-		pthread_mutex_unlock(&kernel_lock);
-		kernel_log("cannot create the root task (error %d)", err);
-		return -1;
-	}
-	const char *base = strrchr(boot.root_path, '/');
-	snprintf(t->obj.name, sizeof t->obj.name, "%s", base ? base + 1 : boot.root_path);
-	t->is_root = true;
-	root_task = t;
-	uint64_t entry, sp;
-	if (elf_load_root(t, boot.root_path, boot.root_argc, boot.root_argv, &entry, &sp)) {
-		pthread_mutex_unlock(&kernel_lock);
-		return -1;
-	}
-	struct thread *th = thread_create(&err);
-	if (!th) {
-		pthread_mutex_unlock(&kernel_lock);
-		return -1;
-	}
-	snprintf(th->obj.name, sizeof th->obj.name, "%s", t->obj.name);
-	cap_install(t, L4_BASE_TASK_CAP >> L4_CAP_SHIFT, &t->obj, L4_CAP_FPAGE_RWSD, NULL);
-	cap_install(t, L4_BASE_FACTORY_CAP >> L4_CAP_SHIFT, factory_create_root(), L4_CAP_FPAGE_RWSD, NULL);
-	cap_install(t, L4_BASE_THREAD_CAP >> L4_CAP_SHIFT, &th->obj, L4_CAP_FPAGE_RWSD, NULL);
-	cap_install(t, L4_BASE_LOG_CAP >> L4_CAP_SHIFT, log_get(), L4_CAP_FPAGE_RWSD, NULL);
-	cap_install(t, L4_BASE_ICU_CAP >> L4_CAP_SHIFT, icu_get(), L4_CAP_FPAGE_RWSD, NULL);
-	cap_install(t, L4_BASE_SCHEDULER_CAP >> L4_CAP_SHIFT, scheduler_get(), L4_CAP_FPAGE_RWSD, NULL);
-	cap_install(t, L4_BASE_DEBUGGER_CAP >> L4_CAP_SHIFT, debugger_get(), L4_CAP_FPAGE_RWSD, NULL);
-	if (thread_bind(th, t, ROOT_UTCB_AREA)) {
-		pthread_mutex_unlock(&kernel_lock);
-		kernel_log("cannot start the root task's thread");
-		return -1;
-	}
-	th->start_ip = entry;
-	th->start_sp = sp;
-	th->ip_set = th->sched_set = true;
-	thread_try_start(th);
-	pthread_mutex_unlock(&kernel_lock);
-	return 0;
-}
-
 static size_t parse_size(const char *s)
 {
 	char *end;
@@ -176,7 +135,7 @@ static size_t parse_size(const char *s)
 	case 'g': case 'G': v <<= 30; end++; break;
 	default: break;
 	}
-	return *end || v < (1UL << 20) || v > (1ULL << 40) ? 0 : v;
+	return *end || v < (16UL << 20) || v > (1ULL << 40) ? 0 : v;
 }
 
 static void usage(FILE *f)
@@ -184,7 +143,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: umol4 [options] run PROGRAM [ARGS...]\n"
 		"Boots an L4 system on this Linux machine with PROGRAM as its root task.\n"
-		"  -m, --memory=SIZE     physical memory (default 1G; K/M/G suffixes)\n"
+		"  -m, --memory=SIZE     physical memory (default 1G; 16M to 1T; K/M/G suffixes)\n"
+		"      --sigma0=PATH     the sigma0 program (default: umol4-sigma0 beside umol4)\n"
 		"      --trace=LIST      print events: ipc,exc,task (comma separated)\n"
 		"      --platform=NAME   how tasks are hosted: seccomp (default) or ptrace\n"
 		"  -v, --verbose         report what the kernel does\n"
@@ -198,7 +158,8 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "memory", required_argument, NULL, 'm' }, { "trace", required_argument, NULL, 't' },
-		{ "platform", required_argument, NULL, 'p' }, { "verbose", no_argument, NULL, 'v' },
+		{ "platform", required_argument, NULL, 'p' },
+		{ "sigma0", required_argument, NULL, 's' }, { "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' }, { 0, 0, 0, 0 },
 	};
 	int c;
@@ -206,7 +167,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'm':
 			if (!(boot.mem_size = parse_size(optarg))) {
-				fprintf(stderr, "umol4: bad memory size '%s' (1M to 1T)\n", optarg);
+				fprintf(stderr, "umol4: bad memory size '%s' (16M to 1T)\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -227,6 +188,7 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 's': boot.sigma0_path = optarg; break;
 		case 'v': boot.verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("umol4 %s (platform %s)\n", UMOL4_VERSION, plat_name()); return 0;
@@ -240,10 +202,19 @@ int main(int argc, char **argv)
 	boot.root_path = argv[optind + 1];
 	boot.root_argc = argc - optind - 1;
 	boot.root_argv = argv + optind + 1;
-	if (access(boot.root_path, R_OK)) {
-		fprintf(stderr, "umol4: %s: %s\n", boot.root_path, strerror(errno));
-		return EXIT_USAGE;
+	static char s0[4096];
+	if (!boot.sigma0_path) {
+		/* Beside the umol4 binary, like the task stub. */
+		const char *slash = strrchr(argv[0], '/');
+		snprintf(s0, sizeof s0, "%.*sumol4-sigma0", slash ? (int)(slash + 1 - argv[0]) : 0, argv[0]);
+		boot.sigma0_path = s0;
 	}
+	const char *programs[] = { boot.root_path, boot.sigma0_path };
+	for (unsigned i = 0; i < 2; i++)
+		if (access(programs[i], R_OK)) {
+			fprintf(stderr, "umol4: %s: %s\n", programs[i], strerror(errno));
+			return EXIT_USAGE;
+		}
 
 	/* Keep the whole system on one host CPU: a blocking hand-off across
 	 * CPUs costs ten times one on the same CPU here (ARCHITECTURE.md). */
@@ -269,10 +240,9 @@ int main(int argc, char **argv)
 	if (r)
 		return r;
 	physmem_init(boot.mem_size);
-	static char kip_template[4096];
-	kip_init(kip_template, boot.mem_size);       /* calibrates the clock once */
+	kip_calibrate();
 	timer_start();
-	if (boot_root_task()) {
+	if (boot_system()) {
 		pthread_mutex_lock(&kernel_lock);
 		kill_all_tasks();
 		return EXIT_BOOT;

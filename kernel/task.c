@@ -62,7 +62,7 @@ struct task *task_create(const char *name, l4_fpage_t utcb_area, int *err)
 		*err = -L4_ENOMEM;
 		return NULL;
 	}
-	kip_init(plat_kip(t->space), 0);
+	kip_init(plat_kip(t->space));
 	if (utcb_area.raw && (r = add_ku_mem(t, utcb_area))) {
 		plat_space_destroy(t->space);
 		free(t);

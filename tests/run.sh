@@ -71,13 +71,22 @@ for p in seccomp ptrace; do
 		"$U" --platform=$p run "$B/tests/l4/loop" >"$out" 2>&1 &
 		kpid=$!
 		for _ in $(seq 50); do grep -q looping "$out" && break; sleep 0.1; done
-		task=$(pgrep -P $kpid | head -1)
+		task=$(pgrep -n -P $kpid)              # the newest: the root task, not sigma0
 		[ -n "$task" ] && kill -9 "$task"
 		wait $kpid; rc=$?
 		st=$(awk '{print $3}' /proc/$task/stat 2>/dev/null)
 		result "$p: a task process killed from the host is reaped, umol4 exits 137 (task $task)" \
 			"$([ -n "$task" ] && [ $rc = 137 ] && { [ -z "$st" ] || [ "$st" = Z ]; } && echo 1)"
 	fi
+
+	# without sigma0 nothing can be paged: umol4 says so and ends with 72
+	"$U" --platform=$p run "$B/tests/l4/loop" >"$out" 2>&1 &
+	kpid=$!
+	for _ in $(seq 50); do grep -q looping "$out" && break; sleep 0.1; done
+	s0=$(pgrep -o -P $kpid)                    # the oldest: sigma0
+	[ -n "$s0" ] && kill -9 "$s0"
+	wait $kpid; rc=$?
+	result "$p: sigma0 killed from the host ends umol4 with 72" "$([ -n "$s0" ] && [ $rc = 72 ] && grep -q 'sigma0 ended' "$out" && echo 1)"
 done
 
 # bad usage and missing programs get a clear error and a distinct code

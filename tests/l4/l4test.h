@@ -31,10 +31,16 @@ static inline l4_cap_idx_t cap_alloc(void) { return (l4_cap_idx_t)(l4test_next_c
  * how tests get several address spaces before a user-level loader exists. */
 extern char __executable_start[], _end[];
 
+/* Map [start, end) of this task 1:1 into dst.  The root task is paged
+ * lazily (by sigma0), and only a mapping that exists can be passed on, so
+ * every page is touched first: a read fault gets the page mapped with all
+ * rights the pager grants. */
 static inline int map_range(l4_cap_idx_t dst, unsigned long start, unsigned long end, unsigned rights)
 {
 	start &= ~0xfffUL;
 	end = (end + 0xfff) & ~0xfffUL;
+	for (unsigned long p = start; p < end; p += 0x1000)
+		(void)*(volatile const char *)p;
 	while (start < end) {
 		unsigned order = 12;
 		while (order < 30 && !(start & ((1UL << (order + 1)) - 1)) && start + (1UL << (order + 1)) <= end)
@@ -67,6 +73,9 @@ static inline l4_cap_idx_t start_thread_in(l4_cap_idx_t task, unsigned slot, voi
 	if (l4_error(l4_factory_create_thread(L4_BASE_FACTORY_CAP, t)))
 		return L4_INVALID_CAP;
 	l4_thread_control_start();
+	/* In this task, sigma0 pages the new thread as it pages us. */
+	if (task == L4_BASE_TASK_CAP)
+		l4_thread_control_pager(L4_BASE_PAGER_CAP);
 	l4_thread_control_bind((l4_utcb_t *)(L4TEST_UTCB_AREA + slot * L4_UTCB_OFFSET), task);
 	if (l4_error(l4_thread_control_commit(t)))
 		return L4_INVALID_CAP;

@@ -11,6 +11,8 @@
 
 #define WIN      0x600000000000UL   /* nothing mapped here in the client task */
 #define PAGER_IN_CLIENT (0x30UL << L4_CAP_SHIFT)
+/* What sigma0 gives the root task for its own memory: R, W and X. */
+#define ROOT_RIGHTS 7
 
 static char pager_stack[16384] __attribute__((aligned(16)));
 static char client_stack[16384] __attribute__((aligned(16)));
@@ -143,7 +145,7 @@ int main(void)
 
 	/* Unmap from others: B loses the page, we keep it; the next access faults again. */
 	l4_task_unmap(L4_BASE_TASK_CAP, l4_fpage((unsigned long)page, 12, L4_FPAGE_RWX), L4_FP_OTHER_SPACES);
-	CHECK(umol4_probe(b, WIN) == 0 && umol4_probe(b, WIN + 0x1000) == 0 && umol4_probe(L4_BASE_TASK_CAP, (unsigned long)page) == 3,
+	CHECK(umol4_probe(b, WIN) == 0 && umol4_probe(b, WIN + 0x1000) == 0 && umol4_probe(L4_BASE_TASK_CAP, (unsigned long)page) == ROOT_RIGHTS,
 	      "unmap of our page revoked both of B's mappings, ours stays");
 	pager_rights = 0;
 	CHECK(run_step(4) && pf_count == 4 && (pf_addr & ~7UL) == WIN, "B faults again after the unmap");
@@ -175,10 +177,10 @@ int main(void)
 	CHECK(umol4_probe(b, WIN + 0x10000) == 3 && umol4_probe(c, WIN + 0x20000) == 3, "A -> B -> C mapped RW");
 	l4_task_unmap(L4_BASE_TASK_CAP, l4_fpage(p2, 12, L4_FPAGE_W), L4_FP_OTHER_SPACES);
 	CHECK(umol4_probe(b, WIN + 0x10000) == 1 && umol4_probe(c, WIN + 0x20000) == 1 &&
-	      umol4_probe(L4_BASE_TASK_CAP, p2) == 3, "removing W in A's children reaches B and C, A keeps RW");
+	      umol4_probe(L4_BASE_TASK_CAP, p2) == ROOT_RIGHTS, "removing W in A's children reaches B and C, A keeps RW");
 	CHECK(umol4_check_memory() == 0, "host views follow the rights reduction");
 	l4_task_unmap(L4_BASE_TASK_CAP, l4_fpage(p2, 12, L4_FPAGE_RWX), L4_FP_OTHER_SPACES);
-	CHECK(umol4_probe(b, WIN + 0x10000) == 0 && umol4_probe(c, WIN + 0x20000) == 0 && umol4_probe(L4_BASE_TASK_CAP, p2) == 3,
+	CHECK(umol4_probe(b, WIN + 0x10000) == 0 && umol4_probe(c, WIN + 0x20000) == 0 && umol4_probe(L4_BASE_TASK_CAP, p2) == ROOT_RIGHTS,
 	      "recursive unmap: B and C lose it, A keeps its own");
 
 	/* Grant: B's mapping moves to C. */
@@ -196,7 +198,7 @@ int main(void)
 	CHECK(done == 10, "a refused page fault stopped the client");
 	for (int i = 0; i < 2000 && umol4_probe(b, WIN); i++)
 		l4_ipc_sleep_ms(1);          /* the stopped task is reaped asynchronously */
-	CHECK(umol4_probe(b, WIN) == 0 && umol4_probe(L4_BASE_TASK_CAP, (unsigned long)page) == 3,
+	CHECK(umol4_probe(b, WIN) == 0 && umol4_probe(L4_BASE_TASK_CAP, (unsigned long)page) == ROOT_RIGHTS,
 	      "the stopped task's mappings are gone, ours stay");
 	CHECK(umol4_check_memory() == 0, "B's memory was reclaimed consistently");
 	L4TEST_DONE();

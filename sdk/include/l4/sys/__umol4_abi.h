@@ -36,6 +36,16 @@
  * code at +0x900 / +0x980) into every task. */
 #define UMOL4_KIP_ADDR       UMOL4_UL(0x7e0000101000)
 
+/* sigma0 finds all physical memory at this address plus the physical
+ * address (the kernel maps it there at boot; physical memory is at most
+ * 1 TiB). */
+#define UMOL4_SIGMA0_RAM_BASE UMOL4_UL(0x100000000000)
+
+/* The KIP memory descriptor (type l4_mem_type_info) of the page in
+ * physical memory that holds a copy of the KIP, which sigma0 maps to
+ * clients that ask for the KIP. */
+#define UMOL4_MEMDESC_SUB_KIP 1
+
 /* Aux-vector entries that L4Re's libc start-up reads. */
 #define UMOL4_AT_L4_AUX      0xf0
 #define UMOL4_AT_L4_ENV      0xf1
