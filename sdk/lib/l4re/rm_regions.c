@@ -5,10 +5,9 @@
  * from malloc.  The in-task region manager is the pager of its own task: if
  * its bookkeeping lived in a heap that grows through the region manager, a
  * page fault could need the very structure it is updating.  A pool also
- * keeps the library free of any allocator (it runs before libc is set up and
- * in moe, which has none of its own yet), makes exhaustion a plain -ENOMEM
- * that is checked before anything changes, and lets a caller size it from
- * the number of regions it allows a client.
+ * keeps the library free of any allocator, makes exhaustion a plain -ENOMEM
+ * that is checked before anything changes, and lets a server such as moe
+ * bound what each client's region map may hold.
  *
  * Index.  Regions and areas each sit in an AVL tree keyed by start, so the
  * region holding a faulting address is found in O(log n) whatever the mix of
