@@ -43,9 +43,9 @@ $(B)/umol4: $(KSRC) $(KHDR)
 UCC := sdk/bin/umol4-cc
 UCFLAGS := -std=gnu11 $(WARN) -O2 -g
 SDKLIB_SRC := sdk/lib/umol4/start.S sdk/lib/umol4/emul.c $(wildcard sdk/lib/l4sys/*.c) $(wildcard sdk/lib/l4util/*.c) \
-	$(wildcard sdk/lib/sigma0/*.c)
+	$(wildcard sdk/lib/sigma0/*.c) $(wildcard sdk/lib/l4re/*.c)
 SDKLIB_OBJ := $(patsubst %,$(B)/sdk/obj/%.o,$(SDKLIB_SRC))
-$(B)/sdk/obj/%.o: % $(wildcard sdk/include/l4/*/*.h)
+$(B)/sdk/obj/%.o: % $(wildcard sdk/include/l4/*/*.h) $(wildcard sdk/lib/*/*.h)
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -fno-stack-protector -c -o $@ $<
 $(B)/sdk/libumol4.a: $(SDKLIB_OBJ)
@@ -88,6 +88,12 @@ $(B)/tests/unit/mapdb_test: tests/unit/mapdb_test.c kernel/mapdb.c kernel/mapdb.
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Ikernel $(SAN) -o $@ tests/unit/mapdb_test.c kernel/mapdb.c
 all: $(B)/tests/unit/mapdb_test
+
+# the region-manager core of the SDK library, built for the host as well
+$(B)/tests/unit/rm_test: tests/unit/rm_test.c sdk/lib/l4re/rm_regions.c sdk/lib/l4re/rm_regions.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Isdk/lib/l4re $(SAN) -o $@ tests/unit/rm_test.c sdk/lib/l4re/rm_regions.c
+all: $(B)/tests/unit/rm_test
 
 test: all
 	@bash tests/run.sh

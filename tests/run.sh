@@ -100,5 +100,10 @@ result "usage errors exit 64, a non-ELF root exits 72" "$([ $rc1 = 64 ] && [ $rc
 cat "$out"
 result "mapdb unit tests" "$([ $rc = 0 ] && ! grep -q '^not ok' "$out" && echo 1)"
 
+# the region-manager core (sdk/lib/l4re), linked directly into a host test
+"$B/tests/unit/rm_test" >"$out" 2>&1; rc=$?
+cat "$out"
+result "rm_regions unit tests" "$([ $rc = 0 ] && ! grep -q '^not ok' "$out" && echo 1)"
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
