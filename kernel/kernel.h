@@ -169,24 +169,34 @@ struct thread {
 	struct irq *pending_irqs;      /* triggered irqs bound to us */
 	uint64_t entry_ip, entry_sp;   /* where the last l4_ipc returns to */
 	unsigned pending_exregs;       /* kick reasons */
+	/* Work at the thread's next instruction, which needs its whole
+	 * register file (thread_resume_regs brings it back at once):
+	 * l4_thread_ex_regs(TRIGGER_EXCEPTION), and an alien thread's
+	 * reports before and after each of its system calls. */
+	bool pending_trigger;
+	bool dis_alien;                /* the handler allowed the next system call */
+	enum { ALIEN_NONE, ALIEN_BEFORE, ALIEN_AFTER } alien_report;
 
 	/* Page fault or exception IPC the kernel makes for the thread. */
 	enum { KIPC_NONE, KIPC_PAGE_FAULT, KIPC_EXCEPTION } kipc;
 	l4_umword_t kmsg[L4_UTCB_GENERIC_DATA_SIZE];
 	uint64_t exc_regs[PREG_COUNT]; /* the registers at the fault */
+	uint64_t exc_retry_mask;       /* which of them a short reply loads again */
 	struct thread *next_in_task;
 };
 
 struct thread *thread_create(int *err);
 int  thread_bind(struct thread *t, struct task *task, uintptr_t utcb_uaddr);
 void thread_try_start(struct thread *t);
+void thread_resume_regs(struct thread *t, const uint64_t *regs, uint64_t mask);
+bool thread_has_entry_work(const struct thread *t);
 void thread_resume(struct thread *t, l4_msgtag_t tag, l4_umword_t label);
 void thread_ipc_error(struct thread *t, unsigned err);   /* resume with an IPC error */
 extern const struct kobj_ops thread_ops;
 
 /* ---- page faults and exceptions (exception.c) -------------------------- */
 
-void exception_entry(struct thread *t, const struct plat_entry *e);
+void exception_entry(struct thread *t, const struct plat_entry *e, uint64_t retry_mask);
 void kipc_finish(struct thread *t, l4_msgtag_t reply, unsigned err);
 
 /* ---- IPC (ipc.c) ------------------------------------------------------ */
