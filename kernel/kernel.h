@@ -101,6 +101,8 @@ int  capspace_check(struct task *t);     /* verify the derivation tree invariant
 
 /* ---- tasks (task.c) --------------------------------------------------- */
 
+#define TASK_KU_AREAS 16
+
 struct task {
 	struct kobj obj;
 	struct capspace caps;
@@ -109,8 +111,10 @@ struct task {
 	struct mspace mem;                /* its mappings in the mapping database */
 	bool mem_dirty;                   /* host view changed, not yet synced */
 	struct task *dirty_next;
-	uintptr_t utcb_area; unsigned utcb_order;  /* where the UTCB memory is */
-	uint64_t utcb_ku_off; uint8_t *utcb_kview;
+	/* Kernel-user memory (UTCBs): the area given at creation and those
+	 * added by l4_task_add_ku_mem, outside the mapping database. */
+	struct ku_area { uintptr_t base; size_t len; uint8_t *kview; } ku[TASK_KU_AREAS];
+	unsigned ku_count;
 	bool dead;
 	int exit_status;                  /* Linux wait status once dead */
 	bool is_root;
@@ -127,6 +131,7 @@ int  task_map_memory(struct task *src, l4_fpage_t fp, struct task *dst, uintptr_
 int  task_unmap_memory(struct task *t, l4_fpage_t fp, bool self);
 int  for_each_fpage(uintptr_t start, size_t len, uint64_t phys, int (*fn)(void *arg, uintptr_t va, unsigned order), void *arg);
 int  task_check_host_view(struct task *t);   /* host mappings == mapdb; returns mismatches */
+uint64_t task_resident_bytes(struct task *t); /* what the host populated for it (VmRSS) */
 extern struct task *task_list;
 
 /* ---- threads (thread.c) ----------------------------------------------- */

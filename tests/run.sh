@@ -34,6 +34,11 @@ for p in seccomp ptrace; do
 	cat "$out"
 	result "$p: memory suite (page faults, mapdb, exceptions)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
 
+	# TRIGGER_EXCEPTION, alien threads, add_ku_mem, a 1 GiB flexpage, copy-on-write, ex_regs in page-fault IPC
+	timeout 120 "$U" --platform=$p run "$B/tests/l4/memory2" >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: memory suite 2 (trigger, alien, ku mem, 1 GiB, COW, ex_regs in page faults)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
