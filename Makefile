@@ -75,6 +75,7 @@ $(B)/bench/host/%: bench/host/%.c
 all: $(BENCH_L4) $(BENCH_HOST)
 bench: all
 	@bash bench/ipc.sh
+	@bash bench/fault.sh
 
 # --- host unit tests: kernel modules linked directly ------------------------
 $(B)/tests/unit/mapdb_test: tests/unit/mapdb_test.c kernel/mapdb.c kernel/mapdb.h
