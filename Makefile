@@ -27,9 +27,9 @@ $(B)/umol4-ptrace-stub: platform/ptrace/stub.S platform/ptrace/stub.h platform/s
 	$(CC) $(STUBFLAGS) -static -nostdlib -no-pie -Wl,-T,platform/seccomp/stub/stub.ld -Wl,--build-id=none \
 		-o $@ platform/ptrace/stub.S
 
-.PHONY: all sdk test run clean bench
+.PHONY: all sdk test run clean bench test-asan
 clean:
-	rm -rf $(B)
+	rm -rf $(B) build-asan
 
 # --- the kernel process -------------------------------------------------
 PLATFORMS := seccomp ptrace
@@ -82,6 +82,7 @@ $(B)/bench/host/%: bench/host/%.c
 all: $(BENCH_L4) $(BENCH_HOST)
 bench: all
 	@bash bench/ipc.sh
+	@bash bench/fault.sh
 
 # --- host unit tests: kernel modules linked directly ------------------------
 $(B)/tests/unit/mapdb_test: tests/unit/mapdb_test.c kernel/mapdb.c kernel/mapdb.h
@@ -97,6 +98,15 @@ all: $(B)/tests/unit/rm_test
 
 test: all
 	@bash tests/run.sh
+
+# --- the kernel (and the mapdb unit test) under AddressSanitizer and UBSan,
+# through the whole suite; any report ends umol4 with an error, which fails
+# the test that ran it.  The L4 programs are the ones in build/.
+ASAN_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+test-asan: all
+	@$(MAKE) --no-print-directory B=build-asan SAN="$(ASAN_SAN)" build-asan/umol4 build-asan/umol4-stub \
+		build-asan/umol4-ptrace-stub build-asan/tests/unit/mapdb_test
+	@UMOL4=build-asan/umol4 MAPDB_TEST=build-asan/tests/unit/mapdb_test bash tests/run.sh
 
 run: all
 	$(B)/umol4 run $(B)/examples/hello

@@ -45,7 +45,12 @@ static void stop_task(struct thread *t, const uint64_t *regs, uint64_t syscall_n
 	plat_space_kill(t->task->space);
 }
 
-void exception_entry(struct thread *t, const struct plat_entry *e)
+/* retry_mask: the registers a reply without a register set loads from
+ * the reported state.  0 for a fault the platform reported (the thread is
+ * still there); all of them for an exception the kernel made up, whose
+ * state may differ from the thread's (a move by ex_regs, an alien's IP
+ * put back on its system call). */
+void exception_entry(struct thread *t, const struct plat_entry *e, uint64_t retry_mask)
 {
 	const uint64_t *r = e->regs;
 	bool pf = r[PREG_TRAPNO] == TRAP_PAGE_FAULT && e->syscall_nr == ~0ULL;
@@ -54,6 +59,7 @@ void exception_entry(struct thread *t, const struct plat_entry *e)
 			   (unsigned long)r[PREG_TRAPNO], (unsigned long)r[PREG_ERR], (unsigned long)r[PREG_IP],
 			   (unsigned long)r[PREG_PFA], e->syscall_nr != ~0ULL ? " (Linux system call)" : "");
 	memcpy(t->exc_regs, r, sizeof t->exc_regs);
+	t->exc_retry_mask = retry_mask;
 	l4_msgtag_t tag;
 	l4_cap_idx_t to;
 	if (pf) {
@@ -90,7 +96,7 @@ void kipc_finish(struct thread *t, l4_msgtag_t reply, unsigned err)
 	if ((err & ~1u) == L4_IPC_SECANCELED) {
 		/* l4_thread_ex_regs(CANCEL): the thread retries and faults anew. */
 		t->state = TS_READY;
-		plat_thread_resume_regs(t->pt, t->exc_regs, 0);
+		thread_resume_regs(t, t->exc_regs, t->exc_retry_mask);
 		return;
 	}
 	if (err) {
@@ -103,11 +109,15 @@ void kipc_finish(struct thread *t, l4_msgtag_t reply, unsigned err)
 		return;
 	}
 	t->state = TS_READY;
+	/* As on Fiasco, this label on any exception reply lets the next
+	 * system call of an alien thread run. */
+	if (!pf && l4_msgtag_label(reply) == L4_PROTO_ALLOW_SYSCALL)
+		t->dis_alien = true;
 	if (!pf && l4_msgtag_words(reply) >= L4_UTCB_EXCEPTION_REGS_SIZE) {
 		/* A full register set: the handler decides how the thread goes on. */
-		plat_thread_resume_regs(t->pt, t->kmsg, PREG_MASK_USER | PREG_BIT(PREG_FS_BASE));
+		thread_resume_regs(t, t->kmsg, PREG_MASK_USER | PREG_BIT(PREG_FS_BASE));
 		return;
 	}
 	/* Retry the faulting instruction with the registers it had. */
-	plat_thread_resume_regs(t->pt, t->exc_regs, 0);
+	thread_resume_regs(t, t->exc_regs, t->exc_retry_mask);
 }

@@ -41,6 +41,13 @@ static void resume_ipc(struct thread *t, l4_msgtag_t tag, l4_umword_t label, uns
 	t->state = TS_READY;
 	t->recv_from = NULL;
 	t->send_target = NULL;
+	if (thread_has_entry_work(t)) {
+		uint64_t regs[PREG_COUNT] = { 0 };
+		regs[PREG_RAX] = tag.raw;
+		regs[PREG_RSI] = label;
+		thread_resume_regs(t, regs, PREG_BIT(PREG_RAX) | PREG_BIT(PREG_RSI));
+		return;
+	}
 	plat_thread_resume(t->pt, tag.raw, label);
 }
 

@@ -101,6 +101,8 @@ int  capspace_check(struct task *t);     /* verify the derivation tree invariant
 
 /* ---- tasks (task.c) --------------------------------------------------- */
 
+#define TASK_KU_AREAS 16
+
 struct task {
 	struct kobj obj;
 	struct capspace caps;
@@ -109,8 +111,10 @@ struct task {
 	struct mspace mem;                /* its mappings in the mapping database */
 	bool mem_dirty;                   /* host view changed, not yet synced */
 	struct task *dirty_next;
-	uintptr_t utcb_area; unsigned utcb_order;  /* where the UTCB memory is */
-	uint64_t utcb_ku_off; uint8_t *utcb_kview;
+	/* Kernel-user memory (UTCBs): the area given at creation and those
+	 * added by l4_task_add_ku_mem, outside the mapping database. */
+	struct ku_area { uintptr_t base; size_t len; uint8_t *kview; } ku[TASK_KU_AREAS];
+	unsigned ku_count;
 	bool dead;
 	int exit_status;                  /* Linux wait status once dead */
 	bool is_root;
@@ -127,6 +131,7 @@ int  task_map_memory(struct task *src, l4_fpage_t fp, struct task *dst, uintptr_
 int  task_unmap_memory(struct task *t, l4_fpage_t fp, bool self);
 int  for_each_fpage(uintptr_t start, size_t len, uint64_t phys, int (*fn)(void *arg, uintptr_t va, unsigned order), void *arg);
 int  task_check_host_view(struct task *t);   /* host mappings == mapdb; returns mismatches */
+uint64_t task_resident_bytes(struct task *t); /* what the host populated for it (VmRSS) */
 extern struct task *task_list;
 
 /* ---- threads (thread.c) ----------------------------------------------- */
@@ -169,24 +174,34 @@ struct thread {
 	struct irq *pending_irqs;      /* triggered irqs bound to us */
 	uint64_t entry_ip, entry_sp;   /* where the last l4_ipc returns to */
 	unsigned pending_exregs;       /* kick reasons */
+	/* Work at the thread's next instruction, which needs its whole
+	 * register file (thread_resume_regs brings it back at once):
+	 * l4_thread_ex_regs(TRIGGER_EXCEPTION), and an alien thread's
+	 * reports before and after each of its system calls. */
+	bool pending_trigger;
+	bool dis_alien;                /* the handler allowed the next system call */
+	enum { ALIEN_NONE, ALIEN_BEFORE, ALIEN_AFTER } alien_report;
 
 	/* Page fault or exception IPC the kernel makes for the thread. */
 	enum { KIPC_NONE, KIPC_PAGE_FAULT, KIPC_EXCEPTION } kipc;
 	l4_umword_t kmsg[L4_UTCB_GENERIC_DATA_SIZE];
 	uint64_t exc_regs[PREG_COUNT]; /* the registers at the fault */
+	uint64_t exc_retry_mask;       /* which of them a short reply loads again */
 	struct thread *next_in_task;
 };
 
 struct thread *thread_create(int *err);
 int  thread_bind(struct thread *t, struct task *task, uintptr_t utcb_uaddr);
 void thread_try_start(struct thread *t);
+void thread_resume_regs(struct thread *t, const uint64_t *regs, uint64_t mask);
+bool thread_has_entry_work(const struct thread *t);
 void thread_resume(struct thread *t, l4_msgtag_t tag, l4_umword_t label);
 void thread_ipc_error(struct thread *t, unsigned err);   /* resume with an IPC error */
 extern const struct kobj_ops thread_ops;
 
 /* ---- page faults and exceptions (exception.c) -------------------------- */
 
-void exception_entry(struct thread *t, const struct plat_entry *e);
+void exception_entry(struct thread *t, const struct plat_entry *e, uint64_t retry_mask);
 void kipc_finish(struct thread *t, l4_msgtag_t reply, unsigned err);
 
 /* ---- IPC (ipc.c) ------------------------------------------------------ */

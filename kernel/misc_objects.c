@@ -157,6 +157,16 @@ static void debugger_invoke(struct kobj *o, struct invocation *inv)
 		inv_ok(inv, 2);
 		return;
 	}
+	case UMOL4_DEBUGGER_RESIDENT_OP: {
+		struct kobj *k = item_object(inv);
+		if (!k || k->type != KOBJ_TASK) {
+			inv_error(inv, L4_EINVAL);
+			return;
+		}
+		inv->reply_mr[0] = task_resident_bytes((struct task *)k);
+		inv_ok(inv, 1);
+		return;
+	}
 	case L4_KDEBUG_ENTER:
 	case L4_KDEBUG_OUTNSTRING: {
 		size_t len = v;

@@ -21,26 +21,48 @@ static int spawn(void *arg)
 	return plat_space_create(&t->space, t->obj.name);
 }
 
-/* Kernel-user memory for UTCBs at utcb_area (an fpage in the task). */
+struct range { uintptr_t base; size_t len; bool hit; };
+
+static void find_overlap(void *arg, uintptr_t va, unsigned order, uint64_t phys, unsigned rights)
+{
+	struct range *r = arg;
+	if (va < r->base + r->len && r->base < va + (1UL << order))
+		r->hit = true;
+}
+
+static bool overlaps_ku(struct task *t, uintptr_t base, size_t len)
+{
+	for (unsigned i = 0; i < t->ku_count; i++)
+		if (base < t->ku[i].base + t->ku[i].len && t->ku[i].base < base + len)
+			return true;
+	return false;
+}
+
+/* Kernel-user memory for UTCBs at fp (a naturally aligned memory fpage in
+ * the task): not over other kernel-user memory nor over mappings, which
+ * it would hide from the mapping database. */
 static int add_ku_mem(struct task *t, l4_fpage_t fp)
 {
-	if (l4_fpage_type(fp) != L4_FPAGE_MEMORY || l4_fpage_size(fp) < L4_PAGESHIFT ||
-	    l4_fpage_size(fp) > 24 || t->utcb_kview)
+	if (l4_fpage_type(fp) != L4_FPAGE_MEMORY || l4_fpage_size(fp) < L4_PAGESHIFT || l4_fpage_size(fp) > 24)
 		return -L4_EINVAL;
 	uintptr_t base = l4_fpage_memaddr(fp);
 	size_t len = 1UL << l4_fpage_size(fp);
-	if (base + len > UMOL4_USER_END)
+	if ((base & (len - 1)) || base + len > UMOL4_USER_END || overlaps_ku(t, base, len))
 		return -L4_EINVAL;
+	struct range r = { base, len, false };
+	if (t->mem.owner)
+		mapdb_foreach(&t->mem, find_overlap, &r);
+	if (r.hit)
+		return -L4_EINVAL;
+	if (t->ku_count == TASK_KU_AREAS)
+		return -L4_ENOMEM;
 	uint64_t off;
 	void *kview;
 	if (plat_ku_alloc(t->space, len, &off, &kview))
 		return -L4_ENOMEM;
 	if (plat_space_map(t->space, base, len, PLAT_R | PLAT_W, PLAT_MEM_KU, off) || plat_space_sync(t->space))
 		return -L4_ENOMEM;
-	t->utcb_area = base;
-	t->utcb_order = l4_fpage_size(fp);
-	t->utcb_ku_off = off;
-	t->utcb_kview = kview;
+	t->ku[t->ku_count++] = (struct ku_area){ base, len, kview };
 	return 0;
 }
 
@@ -78,10 +100,12 @@ struct task *task_create(const char *name, l4_fpage_t utcb_area, int *err)
 
 l4_utcb_t *task_utcb_kview(struct task *t, uintptr_t uaddr)
 {
-	if (!t->utcb_kview || uaddr < t->utcb_area || uaddr >= t->utcb_area + (1UL << t->utcb_order) ||
-	    uaddr + L4_UTCB_OFFSET > t->utcb_area + (1UL << t->utcb_order))
-		return NULL;
-	return (l4_utcb_t *)(t->utcb_kview + (uaddr - t->utcb_area));
+	for (unsigned i = 0; i < t->ku_count; i++) {
+		struct ku_area *a = &t->ku[i];
+		if (uaddr >= a->base && uaddr - a->base <= a->len - L4_UTCB_OFFSET)
+			return (l4_utcb_t *)(a->kview + (uaddr - a->base));
+	}
+	return NULL;
 }
 
 struct task *task_by_pid(int pid)
@@ -170,11 +194,6 @@ static unsigned fpage_rights(unsigned r)
 	return (r & L4_FPAGE_RO ? MAP_R : 0) | (r & L4_FPAGE_W ? MAP_W : 0) | (r & L4_FPAGE_X ? MAP_X : 0);
 }
 
-static bool overlaps_ku(struct task *t, uintptr_t base, size_t len)
-{
-	return t->utcb_kview && base < t->utcb_area + (1UL << t->utcb_order) && t->utcb_area < base + len;
-}
-
 /* Map (or grant) what src has of fp into dst at dst_base. */
 int task_map_memory(struct task *src, l4_fpage_t fp, struct task *dst, uintptr_t dst_base, bool grant)
 {
@@ -222,19 +241,26 @@ static void count_bytes(void *arg, uintptr_t va, unsigned order, uint64_t phys, 
 	*(uint64_t *)arg += 1UL << order;
 }
 
+/* /proc/PID/<file> of the task's process, or NULL (dead, or just ended). */
+static FILE *proc_open(struct task *t, const char *file)
+{
+	if (t->dead || !t->space)
+		return NULL;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/%s", plat_space_pid(t->space), file);
+	return fopen(path, "re");
+}
+
 /* Compare the task's Linux address space (/proc/PID/maps) with its nodes
  * in the mapping database: every byte below UMOL4_USER_END must be mapped
  * exactly as the database says (frame and rights), and nothing else may be
  * mapped there except the UTCB area.  Returns the number of mismatches. */
 int task_check_host_view(struct task *t)
 {
-	if (t->dead || !t->space)
-		return 0;
-	char path[64], line[512];
-	snprintf(path, sizeof path, "/proc/%d/maps", plat_space_pid(t->space));
-	FILE *f = fopen(path, "re");
+	char line[512];
+	FILE *f = proc_open(t, "maps");
 	if (!f)
-		return 0;              /* the process just ended */
+		return 0;
 	int bad = 0;
 	uint64_t host_bytes = 0, node_bytes = 0;
 	while (fgets(line, sizeof line, f)) {
@@ -273,6 +299,22 @@ int task_check_host_view(struct task *t)
 		bad++;
 	}
 	return bad;
+}
+
+/* The task process's VmRSS: tells whether a large mapping made the host
+ * populate pages the task never touched. */
+uint64_t task_resident_bytes(struct task *t)
+{
+	char line[128];
+	FILE *f = proc_open(t, "status");
+	if (!f)
+		return 0;
+	unsigned long kib = 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %lu kB", &kib) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kib << 10;
 }
 
 /* Everything the task maps, and everything derived from it, goes. */
@@ -404,8 +446,10 @@ static void task_invoke(struct kobj *o, struct invocation *inv)
 		return;
 	}
 	case L4_TASK_ADD_KU_MEM_OP: {
-		l4_fpage_t fp = { .raw = inv->words > 1 ? inv->mr[1] : 0 };
-		int r = add_ku_mem(t, fp);
+		/* Each word after the opcode is one area; the first bad one ends it. */
+		int r = inv->words > 1 ? 0 : -L4_EINVAL;
+		for (unsigned i = 1; i < inv->words && !r; i++)
+			r = add_ku_mem(t, (l4_fpage_t){ .raw = inv->mr[i] });
 		if (r)
 			inv_error(inv, -r);
 		else

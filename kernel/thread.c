@@ -40,7 +40,105 @@ void thread_try_start(struct thread *t)
 	regs[PREG_FLAGS] = 0x202;
 	t->started = true;
 	t->state = TS_READY;
-	plat_thread_resume_regs(t->pt, regs, PREG_MASK_USER);
+	thread_resume_regs(t, regs, PREG_MASK_USER);
+}
+
+bool thread_has_entry_work(const struct thread *t)
+{
+	return t->pending_trigger || t->alien_report == ALIEN_AFTER;
+}
+
+/* Resume t with the registers in mask changed.  If the kernel has work
+ * for it at its next instruction, it comes back at once as a kick with
+ * every register, which thread_kicked turns into the exception. */
+void thread_resume_regs(struct thread *t, const uint64_t *regs, uint64_t mask)
+{
+	if (thread_has_entry_work(t))
+		plat_thread_resume_enter(t->pt, regs, mask);
+	else
+		plat_thread_resume_regs(t->pt, regs, mask);
+}
+
+/* l4_ipc() calls the entry with `call *%rcx` (two bytes, as long as the
+ * `syscall` it stands for) after stepping over the red zone. */
+#define ENTRY_CALL_LEN 2
+#define RED_ZONE 128
+#define TRAP_ALIEN 0xfd        /* Fiasco's trap number for an alien's system call */
+#define TRAP_EX_REGS 0xff      /* Fiasco's trap number for TRIGGER_EXCEPTION */
+
+/* An l4_ipc() entry the thread must not make yet: put it back on its call
+ * instruction with the registers of the call, and have it enter again
+ * with all its registers (to be moved, to raise the triggered exception,
+ * or to report the call to an alien's handler).  Resuming it unchanged
+ * makes the same call again. */
+static void back_to_call(struct thread *t, const struct plat_entry *e)
+{
+	uint64_t regs[PREG_COUNT] = { 0 };
+	regs[PREG_IP] = e->ip - ENTRY_CALL_LEN;
+	regs[PREG_SP] = e->sp - RED_ZONE;
+	regs[PREG_RAX] = e->tag;
+	regs[PREG_RCX] = UMOL4_SYSCALL_ENTRY;
+	regs[PREG_RDX] = e->dest;
+	regs[PREG_RSI] = e->label;
+	regs[PREG_R8] = e->timeout;
+	uint64_t mask = PREG_BIT(PREG_IP) | PREG_BIT(PREG_SP) | PREG_BIT(PREG_RAX) | PREG_BIT(PREG_RCX) |
+			PREG_BIT(PREG_RDX) | PREG_BIT(PREG_RSI) | PREG_BIT(PREG_R8);
+	plat_thread_resume_enter(t->pt, regs, mask);
+}
+
+static void syscall_entry(struct thread *t, const struct plat_entry *e)
+{
+	t->entry_ip = e->ip;
+	t->entry_sp = e->sp;
+	if (t->pending_exregs || t->pending_trigger) {
+		/* ex_regs came first: the call is made (or not) afterwards. */
+		back_to_call(t, e);
+		return;
+	}
+	if (t->alien && !t->dis_alien) {
+		t->alien_report = ALIEN_BEFORE;
+		back_to_call(t, e);
+		return;
+	}
+	if (t->alien) {
+		/* Allowed once; the thread reports again when it is done. */
+		t->dis_alien = false;
+		t->alien_report = ALIEN_AFTER;
+	}
+	ipc_syscall(t, e);
+}
+
+/* The thread entered with its whole register file: a kick, or a fault
+ * while ex_regs work was pending.  Apply a move, then raise what is due. */
+static void thread_kicked(struct thread *t, const struct plat_entry *e, uint64_t mask)
+{
+	struct plat_entry x = *e;
+	t->entry_ip = e->ip;
+	t->entry_sp = e->sp;
+	if (t->pending_exregs) {
+		x.regs[PREG_IP] = t->start_ip;
+		x.regs[PREG_SP] = t->start_sp;
+		mask |= PREG_BIT(PREG_IP) | PREG_BIT(PREG_SP);
+		t->pending_exregs = 0;
+	}
+	uint64_t trapno = 0, err = 0;
+	if (t->alien_report != ALIEN_NONE) {
+		trapno = TRAP_ALIEN;
+		err = t->alien_report == ALIEN_AFTER;   /* Fiasco: 0 before, 1 after the call */
+		t->alien_report = ALIEN_NONE;
+	} else if (t->pending_trigger) {
+		trapno = TRAP_EX_REGS;
+		t->pending_trigger = false;
+	} else {
+		thread_resume_regs(t, x.regs, mask);
+		return;
+	}
+	x.kind = PLAT_ENTRY_EXCEPTION;
+	x.regs[PREG_TRAPNO] = trapno;
+	x.regs[PREG_ERR] = err;
+	x.regs[PREG_PFA] = 0;
+	x.syscall_nr = ~0ULL;
+	exception_entry(t, &x, PREG_MASK_USER);
 }
 
 static void *kthread_main(void *arg)
@@ -66,28 +164,21 @@ static void *kthread_main(void *arg)
 		case PLAT_ENTRY_SYSCALL:
 			if (t->state != TS_READY)
 				break;    /* not expected now: ignore the bogus entry */
-			t->entry_ip = e.ip;
-			t->entry_sp = e.sp;
-			ipc_syscall(t, &e);
+			syscall_entry(t, &e);
 			break;
-		case PLAT_ENTRY_KICK: {
-			uint64_t mask = 0;
-			uint64_t regs[PREG_COUNT];
-			memcpy(regs, e.regs, sizeof regs);
-			t->entry_ip = e.ip;
-			t->entry_sp = e.sp;
-			if (t->pending_exregs) {
-				regs[PREG_IP] = t->start_ip;
-				regs[PREG_SP] = t->start_sp;
-				mask = PREG_BIT(PREG_IP) | PREG_BIT(PREG_SP);
-				t->pending_exregs = 0;
-			}
-			plat_thread_resume_regs(t->pt, regs, mask);
+		case PLAT_ENTRY_KICK:
+			thread_kicked(t, &e, 0);
 			break;
-		}
 		case PLAT_ENTRY_EXCEPTION:
-			if (t->state == TS_READY)
-				exception_entry(t, &e);
+			if (t->state != TS_READY)
+				break;
+			/* A fault that raced with ex_regs: the move or the
+			 * triggered exception comes first (resuming the
+			 * reported state repeats the faulting instruction). */
+			if (t->pending_exregs || t->pending_trigger)
+				thread_kicked(t, &e, PREG_MASK_USER);
+			else
+				exception_entry(t, &e, 0);
 			break;
 		default:
 			break;
@@ -173,8 +264,10 @@ static void thread_control(struct thread *t, struct invocation *inv)
 		t->pager = inv->mr[L4_THREAD_CONTROL_MR_IDX_PAGER];
 	if (flags & L4_THREAD_CONTROL_SET_EXC_HANDLER)
 		t->exc_handler = inv->mr[L4_THREAD_CONTROL_MR_IDX_EXC_HANDLER];
-	if (flags & L4_THREAD_CONTROL_ALIEN)
+	if (flags & L4_THREAD_CONTROL_ALIEN) {
 		t->alien = inv->mr[L4_THREAD_CONTROL_MR_IDX_FLAG_VALS] & L4_THREAD_CONTROL_ALIEN;
+		t->dis_alien = false;
+	}
 	if (bind_to) {
 		int r = thread_bind(t, bind_to, inv->mr[L4_THREAD_CONTROL_MR_IDX_BIND_UTCB]);
 		if (r) {
@@ -199,6 +292,12 @@ static void thread_ex_regs(struct thread *t, struct invocation *inv)
 	if (sp != ~0UL)
 		t->start_sp = sp;
 	bool moved = ip != ~0UL || sp != ~0UL;
+	/* As on Fiasco, a thread in exception IPC takes a triggered exception
+	 * only together with CANCEL; otherwise it is raised on the thread's
+	 * way back to user code, whenever that is. */
+	if ((op & L4_THREAD_EX_REGS_TRIGGER_EXCEPTION) && t->task &&
+	    (t->kipc != KIPC_EXCEPTION || (op & L4_THREAD_EX_REGS_CANCEL)))
+		t->pending_trigger = true;
 	if (!t->started) {
 		if (ip != ~0UL)
 			t->ip_set = true;
@@ -214,7 +313,7 @@ static void thread_ex_regs(struct thread *t, struct invocation *inv)
 			ipc_abort(t);
 			t->kipc = KIPC_NONE;
 			t->state = TS_READY;
-			plat_thread_resume_regs(t->pt, regs, PREG_BIT(PREG_IP) | PREG_BIT(PREG_SP));
+			thread_resume_regs(t, regs, PREG_BIT(PREG_IP) | PREG_BIT(PREG_SP));
 		} else if (op & L4_THREAD_EX_REGS_CANCEL) {
 			ipc_cancel(t, L4_IPC_SECANCELED);
 		}
@@ -224,6 +323,8 @@ static void thread_ex_regs(struct thread *t, struct invocation *inv)
 		if (sp == ~0UL)
 			t->start_sp = t->entry_sp;
 		t->pending_exregs = 1;
+		plat_thread_kick(t->pt);
+	} else if (t->state == TS_READY && t->pending_trigger && t != inv->caller) {
 		plat_thread_kick(t->pt);
 	}
 	inv->reply_mr[0] = 0;

@@ -67,6 +67,11 @@ struct plat_ops {
 	void (*thread_wait)(struct plat_thread *t, struct plat_entry *e);
 	void (*thread_resume)(struct plat_thread *t, uint64_t tag, uint64_t label);
 	void (*thread_resume_regs)(struct plat_thread *t, const uint64_t *regs, uint64_t mask);
+	/* Like thread_resume_regs, but the thread enters again at once with
+	 * PLAT_ENTRY_KICK and its whole register file, before it runs any
+	 * instruction: how the kernel gets every register of a thread it
+	 * holds in an l4_ipc() (its entry carries only a few). */
+	void (*thread_resume_enter)(struct plat_thread *t, const uint64_t *regs, uint64_t mask);
 	void (*thread_kick)(struct plat_thread *t);
 	void (*thread_stop_waiting)(struct plat_thread *t); /* its thread_wait returns DEATH */
 
@@ -109,6 +114,7 @@ static inline void plat_thread_set_name(struct plat_thread *t, const char *n) { 
 static inline void plat_thread_wait(struct plat_thread *t, struct plat_entry *e) { plat->thread_wait(t, e); }
 static inline void plat_thread_resume(struct plat_thread *t, uint64_t tag, uint64_t label) { plat->thread_resume(t, tag, label); }
 static inline void plat_thread_resume_regs(struct plat_thread *t, const uint64_t *r, uint64_t m) { plat->thread_resume_regs(t, r, m); }
+static inline void plat_thread_resume_enter(struct plat_thread *t, const uint64_t *r, uint64_t m) { plat->thread_resume_enter(t, r, m); }
 static inline void plat_thread_kick(struct plat_thread *t) { plat->thread_kick(t); }
 static inline void plat_thread_stop_waiting(struct plat_thread *t) { plat->thread_stop_waiting(t); }
 static inline void plat_space_died(struct plat_space *s) { plat->space_died(s); }

@@ -3,7 +3,7 @@
 # "N passed, N failed".  Exit 0 only if nothing failed.
 cd "$(dirname "$0")/.." || exit 1
 B=build
-U="$B/umol4"
+U="${UMOL4:-$B/umol4}"      # test-asan runs the suite against a sanitized kernel
 pass=0 fail=0
 result() { # name ok
 	if [ "$2" = 1 ]; then pass=$((pass + 1)); echo "PASS $1"; else fail=$((fail + 1)); echo "FAIL $1"; fi
@@ -33,6 +33,11 @@ for p in seccomp ptrace; do
 	timeout 120 "$U" --platform=$p run "$B/tests/l4/memory" >"$out" 2>&1; rc=$?
 	cat "$out"
 	result "$p: memory suite (page faults, mapdb, exceptions)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+
+	# TRIGGER_EXCEPTION, alien threads, add_ku_mem, a 1 GiB flexpage, copy-on-write, ex_regs in page-fault IPC
+	timeout 120 "$U" --platform=$p run "$B/tests/l4/memory2" >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: memory suite 2 (trigger, alien, ku mem, 1 GiB, COW, ex_regs in page faults)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
 
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
@@ -96,7 +101,7 @@ done
 result "usage errors exit 64, a non-ELF root exits 72" "$([ $rc1 = 64 ] && [ $rc2 = 64 ] && [ $rc3 = 72 ] && echo 1)"
 
 # the mapping database, linked directly into a host test
-"$B/tests/unit/mapdb_test" >"$out" 2>&1; rc=$?
+"${MAPDB_TEST:-$B/tests/unit/mapdb_test}" >"$out" 2>&1; rc=$?
 cat "$out"
 result "mapdb unit tests" "$([ $rc = 0 ] && ! grep -q '^not ok' "$out" && echo 1)"
 

@@ -103,7 +103,7 @@ struct request {
 	struct plat_thread *thread;
 	const char *name;
 	uintptr_t utcb;
-	bool fast, async;
+	bool fast, async, enter;
 	uint64_t tag, label, mask;
 	uint64_t regs[PREG_COUNT];
 	int result;
@@ -660,13 +660,19 @@ static void thread_go(struct plat_thread *t, struct request *q)
 	if (q->fast) {
 		t->cur[PREG_RAX] = q->tag;
 		t->cur[PREG_RSI] = q->label;
-	} else if (!q->mask && t->state == T_REAL) {
+	} else if (!q->mask && !q->enter && t->state == T_REAL) {
 		resume(t, PTRACE_CONT);   /* an interrupted permitted call restarts */
 		return;
 	}
 	for (unsigned i = 0; i < PREG_COUNT; i++)
 		if (q->mask & PREG_BIT(i))
 			t->cur[i] = q->regs[i];
+	if (q->enter) {
+		/* The tracer has every register already: the thread stays
+		 * stopped and enters again with them. */
+		post(t, PLAT_ENTRY_KICK, ~0ULL);
+		return;
+	}
 	struct user_regs_struct u = user_from_regs(t->cur, &t->stop);
 	if (ptrace(PTRACE_SETREGS, t->tid, NULL, &u)) {
 		t->state = T_EXITED;
@@ -1099,11 +1105,21 @@ static void pt_thread_resume(struct plat_thread *t, uint64_t tag, uint64_t label
 	async_request(&(struct request){ .kind = REQ_RESUME, .thread = t, .fast = true, .tag = tag, .label = label });
 }
 
-static void pt_thread_resume_regs(struct plat_thread *t, const uint64_t *regs, uint64_t mask)
+static void resume_with_regs(struct plat_thread *t, const uint64_t *regs, uint64_t mask, bool enter)
 {
-	struct request q = { .kind = REQ_RESUME, .thread = t, .mask = mask };
+	struct request q = { .kind = REQ_RESUME, .thread = t, .mask = mask, .enter = enter };
 	memcpy(q.regs, regs, sizeof q.regs);
 	async_request(&q);
+}
+
+static void pt_thread_resume_regs(struct plat_thread *t, const uint64_t *regs, uint64_t mask)
+{
+	resume_with_regs(t, regs, mask, false);
+}
+
+static void pt_thread_resume_enter(struct plat_thread *t, const uint64_t *regs, uint64_t mask)
+{
+	resume_with_regs(t, regs, mask, true);
 }
 
 /* The signal stops the thread wherever it runs; a thread already stopped
@@ -1159,7 +1175,8 @@ const struct plat_ops plat_ptrace = {
 	.space_unmap = pt_space_unmap, .space_sync = pt_space_sync, .ku_alloc = pt_ku_alloc, .kip = pt_kip,
 	.thread_create = pt_thread_create, .thread_release = pt_thread_release, .thread_tid = pt_thread_tid,
 	.thread_set_name = pt_thread_set_name, .thread_wait = pt_thread_wait, .thread_resume = pt_thread_resume,
-	.thread_resume_regs = pt_thread_resume_regs, .thread_kick = pt_thread_kick,
+	.thread_resume_regs = pt_thread_resume_regs,
+	.thread_resume_enter = pt_thread_resume_enter, .thread_kick = pt_thread_kick,
 	.thread_stop_waiting = pt_thread_stop_waiting, .space_died = pt_space_died, .space_by_pid = pt_space_by_pid,
 	.reaped = pt_reaped,
 };

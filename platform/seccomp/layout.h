@@ -66,6 +66,7 @@ enum stub_entry_kind {
 enum stub_resume_kind {
 	RESUME_FAST = 1,     /* return tag and label from l4_ipc() */
 	RESUME_REGS,         /* load the registers in frame.regs selected by regs_mask */
+	RESUME_REGS_ENTER,   /* load them, then enter again at once (ENTRY_KICK) with all registers */
 };
 
 struct stub_sigstack {      /* Linux stack_t */

@@ -302,12 +302,24 @@ static void sc_thread_resume(struct plat_thread *t, uint64_t tag, uint64_t label
 	resume(t);
 }
 
-static void sc_thread_resume_regs(struct plat_thread *t, const uint64_t *regs, uint64_t mask)
+static void resume_with_regs(struct plat_thread *t, const uint64_t *regs, uint64_t mask, enum stub_resume_kind kind)
 {
 	memcpy(t->frame->regs, regs, sizeof t->frame->regs);
 	t->frame->regs_mask = mask;
-	t->frame->resume = RESUME_REGS;
+	t->frame->resume = kind;
 	resume(t);
+}
+
+static void sc_thread_resume_regs(struct plat_thread *t, const uint64_t *regs, uint64_t mask)
+{
+	resume_with_regs(t, regs, mask, RESUME_REGS);
+}
+
+/* The stub's handler loads the registers and reports the whole set back
+ * as a kick before the thread runs an instruction. */
+static void sc_thread_resume_enter(struct plat_thread *t, const uint64_t *regs, uint64_t mask)
+{
+	resume_with_regs(t, regs, mask, RESUME_REGS_ENTER);
 }
 
 static void sc_thread_stop_waiting(struct plat_thread *t)
@@ -334,6 +346,7 @@ const struct plat_ops plat_seccomp = {
 	.space_unmap = sc_space_unmap, .space_sync = sc_space_sync, .ku_alloc = sc_ku_alloc, .kip = sc_kip,
 	.thread_create = sc_thread_create, .thread_release = sc_thread_release, .thread_tid = sc_thread_tid,
 	.thread_set_name = sc_thread_set_name, .thread_wait = sc_thread_wait, .thread_resume = sc_thread_resume,
-	.thread_resume_regs = sc_thread_resume_regs, .thread_kick = sc_thread_kick,
+	.thread_resume_regs = sc_thread_resume_regs,
+	.thread_resume_enter = sc_thread_resume_enter, .thread_kick = sc_thread_kick,
 	.thread_stop_waiting = sc_thread_stop_waiting, .space_died = sc_space_died, .space_by_pid = sc_space_by_pid,
 };

@@ -88,6 +88,22 @@ static void enter_kernel(struct stub_frame *f, unsigned kind)
 	}
 }
 
+/* The kernel's answer loaded; it may want the thread back at once with
+ * the whole register file (a triggered exception, an alien's system call
+ * to report), which only this handler can give it. */
+static void load_answer(struct stub_frame *f, struct sigcontext *m)
+{
+	while (f->resume != RESUME_FAST) {
+		unsigned resume = f->resume;
+		load_regs(m, f->regs, f->regs_mask);
+		if (resume != RESUME_REGS_ENTER)
+			return;
+		save_regs(f->regs, m);
+		f->syscall_nr = ~0UL;
+		enter_kernel(f, ENTRY_KICK);
+	}
+}
+
 void stub_signal(int sig, void *infov, void *ucv)
 {
 	struct stub_siginfo *si = infov;
@@ -103,7 +119,7 @@ void stub_signal(int sig, void *infov, void *ucv)
 		m->rsp = f->user_sp - 128;
 		m->rax = f->tag;
 		m->rsi = f->label;
-		load_regs(m, f->regs, f->regs_mask);
+		load_answer(f, m);
 		return;
 	}
 	if (sig == STUB_SIG_KICK) {
@@ -113,14 +129,13 @@ void stub_signal(int sig, void *infov, void *ucv)
 			return;
 		save_regs(f->regs, m);
 		enter_kernel(f, ENTRY_KICK);
-		if (f->resume == RESUME_REGS)
-			load_regs(m, f->regs, f->regs_mask);
+		load_answer(f, m);
 		return;
 	}
 	if (sig == SIGILL && ip == (uintptr_t)stub_birth_point) {
 		save_regs(f->regs, m);
 		enter_kernel(f, ENTRY_BIRTH);
-		load_regs(m, f->regs, f->regs_mask);
+		load_answer(f, m);
 		return;
 	}
 	if (sig == SIGSYS) {
@@ -143,5 +158,5 @@ void stub_signal(int sig, void *infov, void *ucv)
 		f->syscall_nr = (unsigned)si->syscall;
 	}
 	enter_kernel(f, ENTRY_EXCEPTION);
-	load_regs(m, f->regs, f->regs_mask);
+	load_answer(f, m);
 }
