@@ -135,8 +135,10 @@ static int transfer(struct thread *s, struct thread *r, l4_msgtag_t tag, l4_umwo
 		thread_ipc_error(r, L4_IPC_REMSGCUT);
 		return L4_IPC_SEMSGCUT;
 	}
+	/* The typed items' words travel too: a receiver reads, e.g., the
+	 * send base of a mapping it got (libsigma0's any-page request). */
 	if (msg_words(r) != msg_words(s))
-		memcpy(msg_words(r), msg_words(s), words * sizeof(l4_umword_t));
+		memcpy(msg_words(r), msg_words(s), (words + 2 * items) * sizeof(l4_umword_t));
 	unsigned delivered = 0;
 	int err = items ? transfer_items(s, r, words, items, &delivered) : 0;
 	if (err) {

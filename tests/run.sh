@@ -11,6 +11,13 @@ result() { # name ok
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
+# An in-task suite: it prints "ok"/"not ok" lines and PASSED or FAILED.
+l4suite() { # platform program description
+	timeout 120 "$U" --platform=$1 run "$B/tests/l4/$2" >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$1: $3" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+}
+
 for p in seccomp ptrace; do
 	# hello: printf reaches the log, exit code 0
 	timeout 60 "$U" --platform=$p run "$B/examples/hello" a b >"$out" 2>&1; rc=$?
@@ -25,19 +32,16 @@ for p in seccomp ptrace; do
 	result "$p: exit(42) becomes umol4's exit code" "$([ $rc = 42 ] && echo 1)"
 
 	# the IPC suite (in-task checks)
-	timeout 120 "$U" --platform=$p run "$B/tests/l4/ipc" >"$out" 2>&1; rc=$?
-	cat "$out"
-	result "$p: ipc suite" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+	l4suite $p ipc "ipc suite"
 
 	# memory and exceptions across three tasks: pager, map/grant/unmap, rights, exception IPC
-	timeout 120 "$U" --platform=$p run "$B/tests/l4/memory" >"$out" 2>&1; rc=$?
-	cat "$out"
-	result "$p: memory suite (page faults, mapdb, exceptions)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+	l4suite $p memory "memory suite (page faults, mapdb, exceptions)"
 
 	# TRIGGER_EXCEPTION, alien threads, add_ku_mem, a 1 GiB flexpage, copy-on-write, ex_regs in page-fault IPC
-	timeout 120 "$U" --platform=$p run "$B/tests/l4/memory2" >"$out" 2>&1; rc=$?
-	cat "$out"
-	result "$p: memory suite 2 (trigger, alien, ku mem, 1 GiB, COW, ex_regs in page faults)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+	l4suite $p memory2 "memory suite 2 (trigger, alien, ku mem, 1 GiB, COW, ex_regs in page faults)"
+
+	# sigma0: KIP, RAM at an address, any page, first come first served, refusals
+	l4suite $p sigma0 "sigma0 protocol"
 
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?

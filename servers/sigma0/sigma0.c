@@ -123,6 +123,7 @@ static l4_msgtag_t sigma0_request(unsigned client, l4_msgtag_t tag)
 			       map.r[i].owner == OWNER_FREE ? "free " : map.r[i].owner == OWNER_BOOT ? "boot "
 				       : map.r[i].owner == OWNER_NONE ? "none " : "client ",
 			       map.r[i].owner < OWNER_BOOT ? map.r[i].owner : 0);
+		fflush(stdout);
 		return l4_msgtag(0, 0, 0, 0);
 	default:
 		return refuse(L4_ENOSYS);
