@@ -11,7 +11,10 @@
  * answers 1:1.  Its pager capability (L4_BASE_PAGER_CAP) is an IPC gate to
  * sigma0 with client label 1. */
 #include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <l4/sys/memdesc.h>
+#include <l4/umol4/bootinfo.h>
 #include <stdio.h>
 #include <string.h>
 #include "kernel.h"
@@ -124,6 +127,42 @@ static int boot_root(uint64_t *sp, struct elf_image *im)
 			 aux, 2, sp);
 }
 
+/* The boot modules and the block that lists them (bootinfo.h): boot-loader
+ * memory from the top, which sigma0 pages 1:1 to the root task. */
+static int place_modules(void)
+{
+	int64_t bi_phys = physmem_alloc(sizeof(struct umol4_bootinfo), l4_mem_type_bootloader, 0);
+	if (bi_phys < 0)
+		return kernel_log("out of physical memory for the boot information"), -1;
+	struct umol4_bootinfo *bi = physmem_kview(bi_phys);
+	bi->magic = UMOL4_BOOTINFO_MAGIC;
+	size_t at = 0;
+	for (int i = 1; i < boot.root_argc && at < sizeof bi->root_cmdline - 1; i++)
+		at += snprintf(bi->root_cmdline + at, sizeof bi->root_cmdline - at, "%s%s", i > 1 ? " " : "",
+			       boot.root_argv[i]);
+	for (unsigned i = 0; i < boot.nmodules; i++) {
+		const struct boot_module *m = &boot.modules[i];
+		size_t len;
+		void *data = host_read_file(m->path, &len);
+		if (!data)
+			return kernel_log("module %s: %s", m->path, strerror(errno)), -1;
+		int64_t phys = physmem_alloc(len ? len : 1, l4_mem_type_bootloader, 0);
+		if (phys < 0) {
+			free(data);
+			return kernel_log("module %s: out of physical memory", m->path), -1;
+		}
+		memcpy(physmem_kview(phys), data, len);
+		free(data);
+		struct umol4_boot_module *bm = &bi->modules[bi->num_modules++];
+		bm->phys = phys;
+		bm->size = len;
+		snprintf(bm->name, sizeof bm->name, "%s", m->name);
+		snprintf(bm->cmdline, sizeof bm->cmdline, "%s", m->cmdline ? m->cmdline : "");
+	}
+	boot.bootinfo_phys = (uint64_t)bi_phys;
+	return 0;
+}
+
 /* A copy of the KIP in physical memory, for sigma0's KIP request. */
 static int place_kip_copy(void)
 {
@@ -149,7 +188,7 @@ int boot_system(void)
 	struct elf_image s0_im, root_im;
 	pthread_mutex_lock(&kernel_lock);
 	int r = -1;
-	if (boot_sigma0(&s0_sp, &s0_im) || place_kip_copy() || boot_root(&root_sp, &root_im))
+	if (boot_sigma0(&s0_sp, &s0_im) || place_kip_copy() || place_modules() || boot_root(&root_sp, &root_im))
 		goto out;
 	fill_kips();
 	sigma0_thread = first_thread(sigma0_task, s0_im.entry, s0_sp, L4_INVALID_CAP);

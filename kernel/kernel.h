@@ -262,7 +262,11 @@ struct boot_config {
 	const char *root_path;
 	const char *sigma0_path;
 	uint64_t sigma0_ip, root_ip;  /* entry points, reported in the KIP */
+	uint64_t bootinfo_phys;       /* KIP user_ptr: the boot modules (bootinfo.h) */
 	int root_argc;
+	/* Boot modules (--module, or the module lines of a modules.list). */
+	unsigned nmodules;
+	struct boot_module { const char *path, *name, *cmdline; } modules[64];
 	char **root_argv;
 	unsigned trace;
 	bool verbose;

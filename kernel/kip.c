@@ -50,5 +50,6 @@ int kip_init(void *page)
 					      (L4_PAGESIZE - KIP_MEMDESC_OFF) / sizeof(l4_kernel_info_mem_desc_t));
 	kip->sigma0_ip = boot.sigma0_ip;
 	kip->root_ip = boot.root_ip;
+	kip->user_ptr = boot.bootinfo_phys;
 	return 0;
 }

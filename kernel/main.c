@@ -138,6 +138,26 @@ static size_t parse_size(const char *s)
 	return *end || v < (16UL << 20) || v > (1ULL << 40) ? 0 : v;
 }
 
+/* PATH or PATH=NAME: a boot module the kernel places for the root task. */
+static int add_module(char *arg, const char *cmdline)
+{
+	if (boot.nmodules == sizeof boot.modules / sizeof boot.modules[0]) {
+		fprintf(stderr, "umol4: too many boot modules (at most %zu)\n", sizeof boot.modules / sizeof boot.modules[0]);
+		return -1;
+	}
+	char *eq = strchr(arg, '=');
+	if (eq)
+		*eq = 0;
+	const char *slash = strrchr(arg, '/');
+	const char *name = eq ? eq + 1 : slash ? slash + 1 : arg;
+	if (access(arg, R_OK) || !*name || strlen(name) >= 64) {
+		fprintf(stderr, "umol4: module %s: %s\n", arg, *name && strlen(name) < 64 ? strerror(errno) : "bad name");
+		return -1;
+	}
+	boot.modules[boot.nmodules++] = (struct boot_module){ arg, name, cmdline };
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -145,6 +165,8 @@ static void usage(FILE *f)
 		"Boots an L4 system on this Linux machine with PROGRAM as its root task.\n"
 		"  -m, --memory=SIZE     physical memory (default 1G; 16M to 1T; K/M/G suffixes)\n"
 		"      --sigma0=PATH     the sigma0 program (default: umol4-sigma0 beside umol4)\n"
+		"      --module=PATH[=NAME]  a boot module (rom/NAME for the root task; NAME\n"
+		"                        defaults to the file name); may be repeated\n"
 		"      --trace=LIST      print events: ipc,exc,task (comma separated)\n"
 		"      --platform=NAME   how tasks are hosted: seccomp (default) or ptrace\n"
 		"  -v, --verbose         report what the kernel does\n"
@@ -159,7 +181,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "memory", required_argument, NULL, 'm' }, { "trace", required_argument, NULL, 't' },
 		{ "platform", required_argument, NULL, 'p' },
-		{ "sigma0", required_argument, NULL, 's' }, { "verbose", no_argument, NULL, 'v' },
+		{ "sigma0", required_argument, NULL, 's' }, { "module", required_argument, NULL, 'M' }, { "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' }, { 0, 0, 0, 0 },
 	};
 	int c;
@@ -189,6 +211,10 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 's': boot.sigma0_path = optarg; break;
+		case 'M':
+			if (add_module(optarg, NULL))
+				return EXIT_USAGE;
+			break;
 		case 'v': boot.verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("umol4 %s (platform %s)\n", UMOL4_VERSION, plat_name()); return 0;

@@ -43,6 +43,13 @@ for p in seccomp ptrace; do
 	# sigma0: KIP, RAM at an address, any page, first come first served, refusals
 	l4suite $p sigma0 "sigma0 protocol"
 
+	# boot modules: listed at the KIP's user_ptr, readable 1:1
+	printf 'first module\n' >"$out.m1"; head -c 300000 /dev/urandom >"$out.m2"
+	timeout 60 "$U" --platform=$p --module="$out.m1" --module="$out.m2=second" run "$B/tests/l4/bootinfo" \
+		"${out##*/}.m1" 13 second 300000 "first module" >"$out" 2>&1; rc=$?
+	cat "$out"; rm -f "$out.m1" "$out.m2"
+	result "$p: boot modules reach the root task" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
