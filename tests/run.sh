@@ -11,6 +11,12 @@ result() { # name ok
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
+# Until the loop program says it runs (a loaded machine may take a while);
+# after a minute the caller's checks fail instead of hanging.
+wait_looping() {
+	for _ in $(seq 600); do grep -q looping "$out" && return; sleep 0.1; done
+}
+
 # An in-task suite: it prints "ok"/"not ok" lines and PASSED or FAILED.
 l4suite() { # platform program description
 	timeout 120 "$U" --platform=$1 run "$B/tests/l4/$2" >"$out" 2>&1; rc=$?
@@ -42,6 +48,7 @@ for p in seccomp ptrace; do
 
 	# sigma0: KIP, RAM at an address, any page, first come first served, refusals
 	l4suite $p sigma0 "sigma0 protocol"
+	l4suite $p l4util "l4util: create_thread, aligned entry, sleep, atomics, bits"
 
 	# boot modules: listed at the KIP's user_ptr, readable 1:1
 	printf 'first module\n' >"$out.m1"; head -c 300000 /dev/urandom >"$out.m2"
@@ -68,7 +75,7 @@ for p in seccomp ptrace; do
 	# kill -9 of umol4 leaves no task process behind
 	"$U" --platform=$p run "$B/tests/l4/loop" >"$out" 2>&1 &
 	kpid=$!
-	for _ in $(seq 50); do grep -q looping "$out" && break; sleep 0.1; done
+	wait_looping
 	tasks=$(pgrep -P $kpid | tr '\n' ' ')
 	kill -9 $kpid; wait $kpid 2>/dev/null
 	sleep 0.5
@@ -86,9 +93,9 @@ for p in seccomp ptrace; do
 	if [ $p = ptrace ]; then
 		"$U" --platform=$p run "$B/tests/l4/loop" >"$out" 2>&1 &
 		kpid=$!
-		for _ in $(seq 50); do grep -q looping "$out" && break; sleep 0.1; done
-		task=$(pgrep -n -P $kpid)              # the newest: the root task, not sigma0
-		[ -n "$task" ] && kill -9 "$task"
+		wait_looping
+		task=$(pgrep -P $kpid | sort -n | tail -1) # forked last: the root task, not sigma0
+		if [ -n "$task" ]; then kill -9 "$task"; else kill -9 $kpid; fi
 		wait $kpid; rc=$?
 		st=$(awk '{print $3}' /proc/$task/stat 2>/dev/null)
 		result "$p: a task process killed from the host is reaped, umol4 exits 137 (task $task)" \
@@ -98,9 +105,9 @@ for p in seccomp ptrace; do
 	# without sigma0 nothing can be paged: umol4 says so and ends with 72
 	"$U" --platform=$p run "$B/tests/l4/loop" >"$out" 2>&1 &
 	kpid=$!
-	for _ in $(seq 50); do grep -q looping "$out" && break; sleep 0.1; done
-	s0=$(pgrep -o -P $kpid)                    # the oldest: sigma0
-	[ -n "$s0" ] && kill -9 "$s0"
+	wait_looping
+	s0=$(pgrep -P $kpid | sort -n | head -1)     # forked first: sigma0
+	if [ -n "$s0" ]; then kill -9 "$s0"; else kill -9 $kpid; fi
 	wait $kpid; rc=$?
 	result "$p: sigma0 killed from the host ends umol4 with 72" "$([ -n "$s0" ] && [ $rc = 72 ] && grep -q 'sigma0 ended' "$out" && echo 1)"
 done
