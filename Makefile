@@ -79,10 +79,19 @@ $(B)/bench/l4/%: bench/l4/%.c tests/l4/l4test.h $(B)/sdk/libumol4.a
 $(B)/bench/host/%: bench/host/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -D_GNU_SOURCE -o $@ $<
-all: $(BENCH_L4) $(BENCH_HOST)
+# the boot benchmark's native twins of L4 programs (plain C, static musl)
+BENCH_NATIVE := $(B)/bench/native/hello $(B)/bench/native/loop
+$(B)/bench/native/hello: examples/hello.c
+	@mkdir -p $(dir $@)
+	x86_64-linux-musl-gcc -static -O2 -o $@ $<
+$(B)/bench/native/loop: tests/l4/loop.c
+	@mkdir -p $(dir $@)
+	x86_64-linux-musl-gcc -static -O2 -o $@ $<
+all: $(BENCH_L4) $(BENCH_HOST) $(BENCH_NATIVE)
 bench: all
 	@bash bench/ipc.sh
 	@bash bench/fault.sh
+	@bash bench/boot.sh
 
 # --- host unit tests: kernel modules linked directly ------------------------
 $(B)/tests/unit/mapdb_test: tests/unit/mapdb_test.c kernel/mapdb.c kernel/mapdb.h
