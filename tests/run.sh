@@ -53,6 +53,15 @@ for p in seccomp ptrace; do
 	cat "$out"; rm -f "$out.m1" "$out.m2"
 	result "$p: boot modules reach the root task" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
 
+	# moe as root task starts a test program from rom/ with the launcher:
+	# l4re_env, named caps, 6 MiB malloc from dataspaces, rom query, the log
+	# tag format, and its exit code passes through moe to umol4
+	timeout 60 "$U" --platform=$p --module="$B/tests/l4/l4re_hello=l4re_hello" run "$B/umol4-moe" \
+		--init=rom/l4re_hello -- 7 >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: moe launches rom/l4re_hello: env, caps, malloc, rom, log tag, exit code 7" \
+		"$([ $rc = 7 ] && grep -q '^l4re_hel| exiting with 7' "$out" && ! grep -q 'not ok' "$out" && echo 1)"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"

@@ -342,3 +342,18 @@ int l4re_util_kumem_alloc(l4_addr_t *mem, unsigned pages_order, l4_cap_idx_t tas
 	*mem = at;
 	return 0;
 }
+
+/* ---- moe's debug query (l4/umol4/moe.h) -------------------------------- */
+
+#include <l4/umol4/moe.h>
+
+long umol4_moe_meminfo(l4_cap_idx_t moe_factory, unsigned long *free_bytes, unsigned long *total_bytes) L4_NOTHROW
+{
+	l4_utcb_mr()->mr[0] = MOE_DEBUG_OP_MEMINFO;
+	long r = call(moe_factory, L4RE_PROTO_DEBUG, 1, 0);
+	if (r >= 0) {
+		*free_bytes = l4_utcb_mr()->mr[0];
+		*total_bytes = l4_utcb_mr()->mr[1];
+	}
+	return r;
+}

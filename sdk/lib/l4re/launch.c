@@ -126,7 +126,7 @@ static int new_attached(struct umol4_child *c, l4_cap_idx_t ma, l4_umword_t size
 		return (int)r;
 	}
 	a->at = 0;
-	r = l4re_rm_attach(&a->at, attach_size, L4RE_RM_F_RW | L4RE_RM_F_SEARCH_ADDR, a->ds, offset, L4_PAGESHIFT);
+	r = l4re_rm_attach(&a->at, attach_size, L4RE_RM_F_RWX | L4RE_RM_F_SEARCH_ADDR, a->ds, offset, L4_PAGESHIFT);
 	if (r < 0) {
 		l4re_util_cap_free_um(a->ds);
 		return (int)r;
@@ -226,14 +226,14 @@ static int load(struct umol4_child *c, const struct umol4_launch_params *p, unsi
 		return (long)bin_size < 0 ? (int)bin_size : -L4_EINVAL;
 	void *bin = 0;
 	long r = l4re_rm_attach(&bin, bin_size, L4RE_RM_F_R | L4RE_RM_F_SEARCH_ADDR, p->binary, 0, L4_PAGESHIFT);
-	if (r < 0)
-		return (int)r;
+	if (r < 0) { runtime_log("attach failed\n");
+		return (int)r; }
 	const Elf64_Ehdr *eh = bin;
 	r = -L4_EINVAL;
 	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64 ||
 	    eh->e_type != ET_EXEC || eh->e_phentsize != sizeof(Elf64_Phdr) ||
 	    eh->e_phoff + (l4_umword_t)eh->e_phnum * sizeof(Elf64_Phdr) > bin_size)
-		goto out;
+		do { runtime_log("L1\n"); goto out; } while (0);
 
 	c->task = l4re_util_cap_alloc();
 	c->thread = l4re_util_cap_alloc();
@@ -241,7 +241,7 @@ static int load(struct umol4_child *c, const struct umol4_launch_params *p, unsi
 	    (r = l4_error(l4_factory_create_task(factory, c->task,
 						 l4_fpage(RUNTIME_UTCB_AREA, RUNTIME_UTCB_ORDER, L4_FPAGE_RW)))) < 0 ||
 	    (r = l4_error(l4_factory_create_thread(factory, c->thread))) < 0)
-		goto out;
+		do { runtime_log("L2\n"); goto out; } while (0);
 
 	struct runtime_region regions[MAX_SEGMENTS + 1];
 	unsigned nreg = 0;
@@ -255,30 +255,30 @@ static int load(struct umol4_child *c, const struct umol4_launch_params *p, unsi
 		r = -L4_EINVAL;
 		if (nreg == MAX_SEGMENTS || ph[i].p_filesz > ph[i].p_memsz || ph[i].p_offset + ph[i].p_filesz > bin_size ||
 		    hi > RUNTIME_STACK_TOP - RUNTIME_STACK_SIZE || lo < RUNTIME_RM_MIN)
-			goto out;
+			do { runtime_log("L3\n"); goto out; } while (0);
 		void *at;
 		if ((r = new_attached(c, ma, hi - lo, 0, hi - lo, &at)) < 0)
-			goto out;
+			do { runtime_log("L4\n"); goto out; } while (0);
 		memcpy((char *)at + (ph[i].p_vaddr - lo), (const char *)bin + ph[i].p_offset, ph[i].p_filesz);
 		unsigned rights = elf_rights(ph[i].p_flags);
 		if ((r = map_pages(c->task, (l4_addr_t)at, lo, hi - lo, rights)) < 0)
-			goto out;
+			do { runtime_log("L5\n"); goto out; } while (0);
 		l4_cap_idx_t slot = next_slot++ << L4_CAP_SHIFT;
 		if ((r = map_obj(c->task, c->att[c->natt - 1].ds, L4_CAP_FPAGE_RW, slot)) < 0)
-			goto out;
+			do { runtime_log("L6\n"); goto out; } while (0);
 		regions[nreg++] = (struct runtime_region){ lo, hi - lo, rights, slot, 0 };
 	}
 	if (!nreg)
-		goto out;
+		do { runtime_log("L7\n"); goto out; } while (0);
 
 	/* The stack: one dataspace, its top part mapped now. */
 	void *stack_top_local;
 	if ((r = new_attached(c, ma, RUNTIME_STACK_SIZE, RUNTIME_STACK_SIZE - RUNTIME_STACK_EAGER, RUNTIME_STACK_EAGER,
 			      &stack_top_local)) < 0)
-		goto out;
+		do { runtime_log("L8\n"); goto out; } while (0);
 	l4_cap_idx_t stack_slot = next_slot++ << L4_CAP_SHIFT;
 	if ((r = map_obj(c->task, c->att[c->natt - 1].ds, L4_CAP_FPAGE_RW, stack_slot)) < 0)
-		goto out;
+		do { runtime_log("L9\n"); goto out; } while (0);
 	regions[nreg++] = (struct runtime_region){ RUNTIME_STACK_TOP - RUNTIME_STACK_SIZE, RUNTIME_STACK_SIZE,
 						   L4RE_RM_F_RW, stack_slot, 0 };
 	regions[nreg] = (struct runtime_region){ 0, 0, 0, 0, 0 };
@@ -288,12 +288,12 @@ static int load(struct umol4_child *c, const struct umol4_launch_params *p, unsi
 		parent_thread = runtime_thread_start(parent_loop, parent_stack + sizeof parent_stack, runtime_pager);
 		if (l4_is_invalid_cap(parent_thread)) {
 			r = -L4_ENOMEM;
-			goto out;
+			do { runtime_log("L10\n"); goto out; } while (0);
 		}
 	}
 	c->parent_gate = l4re_util_cap_alloc();
 	if ((r = l4_error(l4_factory_create_gate(factory, c->parent_gate, parent_thread, (idx + 1) << 2))) < 0)
-		goto out;
+		do { runtime_log("L11\n"); goto out; } while (0);
 	c->log = p->log;
 	if (l4_is_invalid_cap(c->log)) {
 		const char *tag = p->log_tag;
@@ -308,7 +308,7 @@ static int load(struct umol4_child *c, const struct umol4_launch_params *p, unsi
 		l4_factory_create_add_str_u(tag, &t, u);
 		l4_factory_create_add_str_u(p->log_color ? p->log_color : "", &t, u);
 		if ((r = l4_error(l4_factory_create_commit_u(or_default(p->log_factory, ma), t, u))) < 0)
-			goto out;
+			do { runtime_log("L12\n"); goto out; } while (0);
 	}
 	if ((r = map_obj(c->task, c->task, L4_CAP_FPAGE_RWSD, L4_BASE_TASK_CAP)) < 0 ||
 	    (r = map_obj(c->task, c->thread, L4_CAP_FPAGE_RWSD, L4_BASE_THREAD_CAP)) < 0 ||
@@ -317,7 +317,7 @@ static int load(struct umol4_child *c, const struct umol4_launch_params *p, unsi
 	    (r = map_obj(c->task, sched, L4_CAP_FPAGE_RWS, L4_BASE_SCHEDULER_CAP)) < 0 ||
 	    (r = map_obj(c->task, ma, L4_CAP_FPAGE_RWS, RUNTIME_MEM_ALLOC_CAP)) < 0 ||
 	    (r = map_obj(c->task, c->parent_gate, L4_CAP_FPAGE_RW, RUNTIME_PARENT_CAP)) < 0)
-		goto out;
+		do { runtime_log("L13\n"); goto out; } while (0);
 	map_obj(c->task, L4_BASE_DEBUGGER_CAP, L4_CAP_FPAGE_RWS, L4_BASE_DEBUGGER_CAP);   /* if we have one */
 	l4re_env_cap_entry_t caps[MAX_NAMED + 1];
 	for (unsigned i = 0; i < p->num_caps; i++) {
@@ -326,7 +326,7 @@ static int load(struct umol4_child *c, const struct umol4_launch_params *p, unsi
 		r = -L4_EINVAL;
 		if (!nc->name || strlen(nc->name) >= sizeof caps[i].name ||
 		    (r = map_obj(c->task, nc->cap, nc->rights, slot)) < 0)
-			goto out;
+			do { runtime_log("L14\n"); goto out; } while (0);
 		caps[i].cap = slot;
 		caps[i].flags = nc->rights;
 		memset(caps[i].name, 0, sizeof caps[i].name);
@@ -346,14 +346,14 @@ static int load(struct umol4_child *c, const struct umol4_launch_params *p, unsi
 	l4_umword_t sp;
 	if ((r = build_stack(&b, p, &env, caps, p->num_caps, regions, nreg, &sp)) < 0 ||
 	    (r = map_pages(c->task, (l4_addr_t)stack_top_local, b.child, RUNTIME_STACK_EAGER, L4_FPAGE_RW)) < 0)
-		goto out;
+		do { runtime_log("L15\n"); goto out; } while (0);
 
 	l4_thread_control_start();
 	l4_thread_control_bind((l4_utcb_t *)RUNTIME_UTCB_AREA, c->task);
 	l4_sched_param_t sp_param = l4_sched_param(L4RE_MAIN_THREAD_PRIO, 0);
 	if ((r = l4_error(l4_thread_control_commit(c->thread))) < 0 ||
 	    (r = l4_error(l4_thread_ex_regs(c->thread, eh->e_entry, sp, 0))) < 0)
-		goto out;
+		do { runtime_log("L16\n"); goto out; } while (0);
 	c->used = true;
 	c->state = UMOL4_CHILD_RUNNING;
 	r = l4_error(l4_scheduler_run_thread(sched, c->thread, &sp_param));

@@ -10,6 +10,7 @@
  * comes from dataspaces attached through its region manager, the itas. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -35,6 +36,10 @@
 #define UMOL4_TASK_PAGE    (UMOL4_STUB_BASE + 0x102000UL)
 
 static uintptr_t heap_next, heap_end;
+/* Started by a launcher (AT_L4_ENV): memory and exit go through L4Re.  A
+ * root task may set up an environment of its own (moe does) and still
+ * takes its memory from its heap. */
+static bool launched;
 
 static long log_write(const char *buf, size_t len)
 {
@@ -119,7 +124,7 @@ static long emulate(long nr, long a1, long a2, long a3, long a4, long a5)
 	case SYS_exit_group:
 		/* The kernel reports the root task's code; a launched program
 		 * tells its parent (L4Re's _exit: Parent signal 0). */
-		if (l4re_global_env)
+		if (launched)
 			l4re_parent_signal(l4re_global_env->parent, PARENT_SIG_EXIT, (unsigned long)(a1 & 0xff));
 		return raw_syscall2(SYS_exit_group, a1, 0);
 	case SYS_arch_prctl:
@@ -134,7 +139,7 @@ static long emulate(long nr, long a1, long a2, long a3, long a4, long a5)
 		if (!(a4 & MAP_ANONYMOUS) || (a4 & MAP_FIXED) || a1)
 			return -ENOMEM;
 		uintptr_t len = ((uintptr_t)a2 + 0xfff) & ~0xfffUL;
-		if (l4re_global_env)
+		if (launched)
 			return ds_mmap(len);
 		if (len > heap_end - heap_next)
 			return -ENOMEM;
@@ -143,7 +148,7 @@ static long emulate(long nr, long a1, long a2, long a3, long a4, long a5)
 		return (long)p;
 	}
 	case SYS_munmap:
-		if (l4re_global_env)
+		if (launched)
 			return ds_munmap((uintptr_t)a1, ((uintptr_t)a2 + 0xfff) & ~0xfffUL);
 		return 0;
 	case SYS_mprotect:
@@ -164,6 +169,19 @@ static long emulate(long nr, long a1, long a2, long a3, long a4, long a5)
 		(void)a4; (void)a5;
 		return -ENOSYS;
 	}
+}
+
+/* libc's last step.  exit_group itself is one of the few Linux calls the
+ * stub lets through, so a launched program's exit code never reaches the
+ * emulation: it is told to the parent here (L4Re's _exit: Parent signal
+ * 0), the reason this object replaces musl's _Exit. */
+_Noreturn void _Exit(int code);
+_Noreturn void _Exit(int code)
+{
+	if (launched)
+		l4re_parent_signal(l4re_global_env->parent, PARENT_SIG_EXIT, (unsigned long)(code & 0xff));
+	for (;;)
+		raw_syscall2(SYS_exit_group, code, 0);
 }
 
 void __umol4_emulate(ucontext_t *uc);
@@ -194,7 +212,8 @@ void __umol4_init(long *sp)
 	heap_end += heap_next;
 	*(volatile uintptr_t *)UMOL4_TASK_PAGE = (uintptr_t)__umol4_emulate;
 	/* Before libc runs: its first malloc already needs the region manager. */
-	if (l4re_global_env && itas_start(regions)) {
+	launched = l4re_global_env != NULL;
+	if (launched && itas_start(regions)) {
 		static const char msg[] = "umol4: cannot start the region manager\n";
 		l4_vcon_write(L4_BASE_LOG_CAP, msg, sizeof msg - 1);
 		raw_syscall2(SYS_exit_group, 127, 0);
