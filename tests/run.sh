@@ -62,6 +62,15 @@ for p in seccomp ptrace; do
 	result "$p: moe launches rom/l4re_hello: env, caps, malloc, rom, log tag, exit code 7" \
 		"$([ $rc = 7 ] && grep -q '^l4re_hel| exiting with 7' "$out" && ! grep -q 'not ok' "$out" && echo 1)"
 
+	# a program moe launched launches a child itself (as ned will): a shared
+	# dataspace, the child's exit code, namespaces, a quota, memory returned
+	l4suite_moe() { # platform module
+		timeout 60 "$U" --platform=$1 --module="$B/tests/l4/$2=$2" run "$B/umol4-moe" --init=rom/$2 >"$out" 2>&1; rc=$?
+		cat "$out"
+		result "$1: under moe: $2 ($3)" "$([ $rc = 0 ] && grep -q '| PASSED' "$out" && ! grep -q 'not ok' "$out" && echo 1)"
+	}
+	l4suite_moe $p l4re_mem "shared dataspace, launcher exit code, namespace, quota, memory returned"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
