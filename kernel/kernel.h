@@ -283,6 +283,11 @@ void trace_ipc(const char *what, struct thread *from, struct thread *to, l4_msgt
 void kernel_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *thread_name(const struct thread *t);
 
+/* bootlist.c: modules.list entries and ned scripts as boot configurations. */
+void bootlist_add_path(const char *dirs);
+int  bootlist_load(const char *list, const char *entry, const char *bin_dir);
+int  bootlist_ned(const char *script, int nextra, char **extra, const char *bin_dir);
+
 /* boot.c: sigma0 and the root task. */
 extern struct task *root_task, *sigma0_task;
 int  boot_system(void);

@@ -162,9 +162,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: umol4 [options] run PROGRAM [ARGS...]\n"
-		"Boots an L4 system on this Linux machine with PROGRAM as its root task.\n"
+		"       umol4 [options] boot MODULES.LIST [ENTRY]\n"
+		"       umol4 [options] ned SCRIPT.lua [MODULE...]\n"
+		"Boots an L4 system on this Linux machine: with PROGRAM as its root task, with\n"
+		"an entry of a modules.list file, or with moe and ned running a ned script\n"
+		"(plus the modules it names as rom/NAME that the module path holds).\n"
 		"  -m, --memory=SIZE     physical memory (default 1G; 16M to 1T; K/M/G suffixes)\n"
 		"      --sigma0=PATH     the sigma0 program (default: umol4-sigma0 beside umol4)\n"
+		"  -p, --path=DIR:DIR    where modules are searched (then the list's or script's\n"
+		"                        directory, then umol4's); NAME is found as NAME or umol4-NAME\n"
 		"      --module=PATH[=NAME]  a boot module (rom/NAME for the root task; NAME\n"
 		"                        defaults to the file name); may be repeated\n"
 		"      --trace=LIST      print events: ipc,exc,task (comma separated)\n"
@@ -180,12 +186,13 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "memory", required_argument, NULL, 'm' }, { "trace", required_argument, NULL, 't' },
-		{ "platform", required_argument, NULL, 'p' },
-		{ "sigma0", required_argument, NULL, 's' }, { "module", required_argument, NULL, 'M' }, { "verbose", no_argument, NULL, 'v' },
+		{ "platform", required_argument, NULL, 'L' },
+		{ "sigma0", required_argument, NULL, 's' }, { "module", required_argument, NULL, 'M' },
+		{ "path", required_argument, NULL, 'p' }, { "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' }, { 0, 0, 0, 0 },
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "+m:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+m:p:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (!(boot.mem_size = parse_size(optarg))) {
@@ -204,13 +211,16 @@ int main(int argc, char **argv)
 				}
 			}
 			break;
-		case 'p':
+		case 'L':
 			if (plat_select(optarg)) {
 				fprintf(stderr, "umol4: platform '%s' is not built in (have: %s)\n", optarg, plat_names());
 				return EXIT_USAGE;
 			}
 			break;
 		case 's': boot.sigma0_path = optarg; break;
+		case 'p':
+			bootlist_add_path(optarg);
+			break;
 		case 'M':
 			if (add_module(optarg, NULL))
 				return EXIT_USAGE;
@@ -221,18 +231,26 @@ int main(int argc, char **argv)
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind + 2 > argc || strcmp(argv[optind], "run")) {
+	const char *slash = strrchr(argv[0], '/');
+	char *bin_dir = slash ? strndup(argv[0], (size_t)(slash - argv[0])) : strdup(".");
+	const char *cmd = optind < argc ? argv[optind] : "";
+	if (optind + 2 > argc || (strcmp(cmd, "run") && strcmp(cmd, "boot") && strcmp(cmd, "ned")) ||
+	    (!strcmp(cmd, "boot") && optind + 3 < argc)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	boot.root_path = argv[optind + 1];
-	boot.root_argc = argc - optind - 1;
-	boot.root_argv = argv + optind + 1;
+	if (!strcmp(cmd, "run")) {
+		boot.root_path = argv[optind + 1];
+		boot.root_argc = argc - optind - 1;
+		boot.root_argv = argv + optind + 1;
+	} else if (!strcmp(cmd, "boot") ? bootlist_load(argv[optind + 1], argv[optind + 2], bin_dir)
+					 : bootlist_ned(argv[optind + 1], argc - optind - 2, argv + optind + 2, bin_dir)) {
+		return EXIT_USAGE;
+	}
 	static char s0[4096];
 	if (!boot.sigma0_path) {
 		/* Beside the umol4 binary, like the task stub. */
-		const char *slash = strrchr(argv[0], '/');
-		snprintf(s0, sizeof s0, "%.*sumol4-sigma0", slash ? (int)(slash + 1 - argv[0]) : 0, argv[0]);
+		snprintf(s0, sizeof s0, "%s/umol4-sigma0", bin_dir);
 		boot.sigma0_path = s0;
 	}
 	const char *programs[] = { boot.root_path, boot.sigma0_path };

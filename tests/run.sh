@@ -132,6 +132,34 @@ done
 "$U" run /etc/passwd >"$out" 2>&1; rc3=$?
 result "usage errors exit 64, a non-ELF root exits 72" "$([ $rc1 = 64 ] && [ $rc2 = 64 ] && [ $rc3 = 72 ] && echo 1)"
 
+# modules.list: the chosen entry's roottask and modules (found in the list's
+# directory and in --path), fname=; bad lists get file:line errors and 64
+d=$(mktemp -d)
+printf 'hello config\n' >"$d/hello.cfg"; printf 'xx\n' >"$d/xfile"
+cat >"$d/t.list" <<LIST
+# a comment
+entry other
+roottask nothere
+entry a
+kernel fiasco -serial_esc
+roottask bootinfo hello.cfg 13 x 3 hello
+module hello.cfg
+module[fname=x] xfile
+LIST
+"$U" -p "$B/tests/l4" boot "$d/t.list" a >"$out" 2>&1; rc=$?
+cat "$out"
+ok=$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)
+"$U" -p "$B/tests/l4" boot "$d/t.list" >"$out" 2>&1; rc1=$?
+grep -q 'which entry.*entries: other a' "$out" || rc1=0
+"$U" -p "$B/tests/l4" boot "$d/t.list" other >"$out" 2>&1; rc2=$?
+grep -q 't.list:3: root task .nothere. not found' "$out" || rc2=0
+printf 'entry e\nroottask bootinfo\nmodulx foo\n' >"$d/bad.list"
+"$U" -p "$B/tests/l4" boot "$d/bad.list" >"$out" 2>&1; rc3=$?
+grep -q "bad.list:3: unknown keyword 'modulx'" "$out" || rc3=0
+rm -rf "$d"
+result "modules.list: entry booted with its modules; bad lists: file:line and 64" \
+	"$([ "$ok" = 1 ] && [ $rc1 = 64 ] && [ $rc2 = 64 ] && [ $rc3 = 64 ] && echo 1)"
+
 # the mapping database, linked directly into a host test
 "${MAPDB_TEST:-$B/tests/unit/mapdb_test}" >"$out" 2>&1; rc=$?
 cat "$out"
