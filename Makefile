@@ -70,6 +70,11 @@ $(B)/umol4-sigma0: $(SIGMA0_SRC) $(wildcard servers/sigma0/*.h) $(B)/sdk/libumol
 	$(UCC) $(UCFLAGS) -o $@ $(SIGMA0_SRC)
 all: $(B)/umol4-sigma0
 
+MOE_SRC := $(wildcard servers/moe/*.c)
+$(B)/umol4-moe: $(MOE_SRC) $(wildcard sdk/lib/l4re/*.h) $(B)/sdk/libumol4.a
+	$(UCC) $(UCFLAGS) -Isdk/lib/l4re -o $@ $(MOE_SRC)
+all: $(B)/umol4-moe
+
 # --- benchmarks: L4 programs and host limit programs --------------------------
 BENCH_L4   := $(patsubst bench/l4/%.c,$(B)/bench/l4/%,$(wildcard bench/l4/*.c))
 BENCH_HOST := $(patsubst bench/host/%.c,$(B)/bench/host/%,$(wildcard bench/host/*.c))

@@ -46,6 +46,9 @@ for p in seccomp ptrace; do
 	# TRIGGER_EXCEPTION, alien threads, add_ku_mem, a 1 GiB flexpage, copy-on-write, ex_regs in page-fault IPC
 	l4suite $p memory2 "memory suite 2 (trigger, alien, ku mem, 1 GiB, COW, ex_regs in page faults)"
 
+	# gate deletion: dec_refcnt and the thread's delete IRQ (how moe frees dataspaces)
+	l4suite $p delirq "gate deletion IRQ after dec_refcnt"
+
 	# sigma0: KIP, RAM at an address, any page, first come first served, refusals
 	l4suite $p sigma0 "sigma0 protocol"
 	l4suite $p l4util "l4util: create_thread, aligned entry, sleep, atomics, bits"
@@ -56,6 +59,24 @@ for p in seccomp ptrace; do
 		"${out##*/}.m1" 13 second 300000 "first module" >"$out" 2>&1; rc=$?
 	cat "$out"; rm -f "$out.m1" "$out.m2"
 	result "$p: boot modules reach the root task" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
+
+	# moe as root task starts a test program from rom/ with the launcher:
+	# l4re_env, named caps, 6 MiB malloc from dataspaces, rom query, the log
+	# tag format, and its exit code passes through moe to umol4
+	timeout 60 "$U" --platform=$p --module="$B/tests/l4/l4re_hello=l4re_hello" run "$B/umol4-moe" \
+		--init=rom/l4re_hello -- 7 >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: moe launches rom/l4re_hello: env, caps, malloc, rom, log tag, exit code 7" \
+		"$([ $rc = 7 ] && grep -q '^l4re_hel| exiting with 7' "$out" && ! grep -q 'not ok' "$out" && echo 1)"
+
+	# a program moe launched launches a child itself (as ned will): a shared
+	# dataspace, the child's exit code, namespaces, a quota, memory returned
+	l4suite_moe() { # platform module
+		timeout 60 "$U" --platform=$1 --module="$B/tests/l4/$2=$2" run "$B/umol4-moe" --init=rom/$2 >"$out" 2>&1; rc=$?
+		cat "$out"
+		result "$1: under moe: $2 ($3)" "$([ $rc = 0 ] && grep -q '| PASSED' "$out" && ! grep -q 'not ok' "$out" && echo 1)"
+	}
+	l4suite_moe $p l4re_mem "shared dataspace, launcher exit code, namespace, quota, memory returned"
 
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
