@@ -70,6 +70,20 @@ $(B)/umol4-sigma0: $(SIGMA0_SRC) $(wildcard servers/sigma0/*.h) $(B)/sdk/libumol
 	$(UCC) $(UCFLAGS) -o $@ $(SIGMA0_SRC)
 all: $(B)/umol4-sigma0
 
+# ned: the Lua init process, with Debian's liblua5.4.a (built for glibc;
+# servers/ned/glibc_compat.c supplies what musl lacks).  Debian's luaconf.h
+# includes a multiarch header from the glibc include directory, which
+# musl-gcc does not search; a link to just that file stands in for it.
+LUA_A   ?= /usr/lib/x86_64-linux-gnu/liblua5.4.a
+LUA_INC ?= /usr/include/lua5.4
+NED_SRC := $(filter-out servers/ned/loader_%.c,$(wildcard servers/ned/*.c)) servers/ned/loader_none.c servers/ned/l4_lua.S
+$(B)/ned-include/lua5.4-deb-multiarch.h:
+	@mkdir -p $(dir $@)
+	ln -sf /usr/include/x86_64-linux-gnu/lua5.4-deb-multiarch.h $@
+$(B)/umol4-ned: $(NED_SRC) $(wildcard servers/ned/*.h) servers/ned/l4.lua $(B)/ned-include/lua5.4-deb-multiarch.h $(B)/sdk/libumol4.a
+	$(UCC) $(UCFLAGS) -I$(LUA_INC) -I$(B)/ned-include -o $@ $(NED_SRC) $(LUA_A)
+all: $(B)/umol4-ned
+
 # --- benchmarks: L4 programs and host limit programs --------------------------
 BENCH_L4   := $(patsubst bench/l4/%.c,$(B)/bench/l4/%,$(wildcard bench/l4/*.c))
 BENCH_HOST := $(patsubst bench/host/%.c,$(B)/bench/host/%,$(wildcard bench/host/*.c))

@@ -50,6 +50,23 @@ for p in seccomp ptrace; do
 	cat "$out"; rm -f "$out.m1" "$out.m2"
 	result "$p: boot modules reach the root task" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
 
+	# ned as the root task: every script in tests/ned is a boot module
+	nedmods=(); for f in tests/ned/*.lua; do nedmods+=("--module=$f"); done
+	ned() { timeout 60 "$U" --platform=$p "${nedmods[@]}" run "$B/umol4-ned" "$@" >"$out" 2>&1; rc=$?; cat "$out"; }
+	ned rom/error.lua
+	result "$p: ned: a script error names file and line, exit 1" \
+		"$([ $rc = 1 ] && grep -q '^ned: rom/error.lua:3: attempt to call a nil value' "$out" && ! grep -q 'not reached' "$out" && echo 1)"
+	ned rom/syntax.lua
+	result "$p: ned: a syntax error names file and line" "$([ $rc = 1 ] && grep -q '^ned: rom/syntax.lua:2: ' "$out" && echo 1)"
+	ned rom/missing.lua
+	result "$p: ned: a script not in rom/ is reported" "$([ $rc = 1 ] && grep -q '^ned: rom/missing.lua: no such file in rom/' "$out" && echo 1)"
+	ned rom/objects.lua
+	result "$p: ned: gates, IRQs, semaphores, factories through L4.Env.factory" \
+		"$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+	ned rom/rights.lua
+	result "$p: ned: capability rights modifiers (:m, :mode, :rights, :svr)" \
+		"$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
