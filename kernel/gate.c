@@ -3,10 +3,12 @@
 #include <stdlib.h>
 #include <l4/sys/ipc_gate.h>
 #include <l4/sys/rcv_endpoint.h>
+#include <l4/sys/kernel_object.h>
 #include "kernel.h"
 
 static void gate_invoke(struct kobj *o, struct invocation *inv);
-static const struct kobj_ops gate_ops = { "gate", gate_invoke, NULL };
+static void gate_destroy(struct kobj *o);
+static const struct kobj_ops gate_ops = { "gate", gate_invoke, gate_destroy };
 
 struct gate *gate_create(struct thread *t, unsigned long label)
 {
@@ -28,6 +30,14 @@ static void gate_invoke(struct kobj *o, struct invocation *inv)
 		return;
 	}
 	switch (inv->mr[0]) {
+	case L4_KOBJECT_OP_DEC_REFCNT:
+		if (inv->words < 2) {
+			inv_error(inv, L4_EMSGMISSARG);
+			return;
+		}
+		kobj_dec_refcnt(o, inv->mr[1]);
+		inv_ok(inv, 0);
+		return;
 	case L4_RCV_EP_BIND_OP: {
 		if (inv->words < 2 || l4_msgtag_items(inv->tag) < 1) {
 			inv_error(inv, L4_EMSGMISSARG);
@@ -50,4 +60,14 @@ static void gate_invoke(struct kobj *o, struct invocation *inv)
 	default:
 		inv_error(inv, L4_ENOSYS);
 	}
+}
+
+/* The server learns that a gate it serves is gone (the last client
+ * capability dropped, after dec_refcnt) through its thread's delete IRQ;
+ * it then finds which with l4_task_cap_valid. */
+static void gate_destroy(struct kobj *o)
+{
+	struct gate *g = (struct gate *)o;
+	if (g->thread && g->thread->del_irq && !g->thread->del_irq->obj.deleted)
+		irq_trigger(g->thread->del_irq);
 }

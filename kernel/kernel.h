@@ -58,10 +58,13 @@ struct kobj {
 	char name[16];
 	const struct kobj_ops *ops;
 	bool deleted;                /* l4_task_delete_obj: unusable, waiting for last cap */
+	unsigned dropped;            /* l4_kobject_dec_refcnt: caps that no longer count */
 };
 
 void kobj_init(struct kobj *o, enum kobj_type type, const struct kobj_ops *ops);
 void kobj_put_cap(struct kobj *o);        /* a capability naming o went away */
+void kobj_delete(struct kobj *o);         /* make o unusable now, release what it holds */
+void kobj_dec_refcnt(struct kobj *o, unsigned long diff);
 const char *kobj_type_name(enum kobj_type t);
 
 /* Reply helpers for invoke functions. */
@@ -188,6 +191,7 @@ struct thread {
 	uint64_t exc_regs[PREG_COUNT]; /* the registers at the fault */
 	uint64_t exc_retry_mask;       /* which of them a short reply loads again */
 	struct thread *next_in_task;
+	struct irq *del_irq;           /* triggered when a gate bound to us is deleted */
 };
 
 struct thread *thread_create(int *err);

@@ -31,11 +31,29 @@ void kobj_init(struct kobj *o, enum kobj_type type, const struct kobj_ops *ops)
  * lets it release what it holds in the host (processes, threads). */
 void kobj_put_cap(struct kobj *o)
 {
-	if (--o->caps == 0 && !o->deleted) {
-		o->deleted = true;
-		if (o->ops->destroy)
-			o->ops->destroy(o);
+	if (--o->caps <= o->dropped)
+		kobj_delete(o);
+}
+
+void kobj_delete(struct kobj *o)
+{
+	if (o->deleted)
+		return;
+	o->deleted = true;
+	if (o->ops->destroy)
+		o->ops->destroy(o);
+}
+
+/* A server keeps a capability to each object it serves but wants to know
+ * when its clients' are gone (Fiasco's dec_refcnt): its own stops
+ * counting, so the object dies with the last capability of anyone else. */
+void kobj_dec_refcnt(struct kobj *o, unsigned long diff)
+{
+	if (diff >= o->caps - o->dropped) {
+		kobj_delete(o);
+		return;
 	}
+	o->dropped += (unsigned)diff;
 }
 
 const char *thread_name(const struct thread *t)

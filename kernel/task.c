@@ -400,12 +400,8 @@ static void task_unmap(struct task *t, struct invocation *inv)
 			struct cap *c = cap_slot(t, first + k, false);
 			if (!c || !c->obj)
 				continue;
-			if (delete_obj && (c->rights & L4_CAP_FPAGE_D) && !c->obj->deleted) {
-				struct kobj *o = c->obj;
-				o->deleted = true;
-				if (o->ops->destroy)
-					o->ops->destroy(o);
-			}
+			if (delete_obj && (c->rights & L4_CAP_FPAGE_D))
+				kobj_delete(c->obj);
 			cap_unmap(c, self, remove);
 		}
 	}

@@ -359,6 +359,20 @@ static void thread_invoke(struct kobj *o, struct invocation *inv)
 		inv->reply_mr[0] = 0;
 		inv_ok(inv, 1);
 		return;
+	case L4_THREAD_REGISTER_DELETE_IRQ_OP: {
+		if (l4_msgtag_items(inv->tag) < 1) {
+			inv_error(inv, L4_EMSGMISSARG);
+			return;
+		}
+		struct cap *c = cap_lookup(inv->caller->task, inv->mr[inv->words + 1] & ~0xfffUL);
+		if (!c || c->obj->type != KOBJ_IRQ) {
+			inv_error(inv, L4_EINVAL);
+			return;
+		}
+		t->del_irq = (struct irq *)c->obj;
+		inv_ok(inv, 0);
+		return;
+	}
 	default:
 		inv_error(inv, L4_ENOSYS);
 	}

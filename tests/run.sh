@@ -40,6 +40,9 @@ for p in seccomp ptrace; do
 	# TRIGGER_EXCEPTION, alien threads, add_ku_mem, a 1 GiB flexpage, copy-on-write, ex_regs in page-fault IPC
 	l4suite $p memory2 "memory suite 2 (trigger, alien, ku mem, 1 GiB, COW, ex_regs in page faults)"
 
+	# gate deletion: dec_refcnt and the thread's delete IRQ (how moe frees dataspaces)
+	l4suite $p delirq "gate deletion IRQ after dec_refcnt"
+
 	# sigma0: KIP, RAM at an address, any page, first come first served, refusals
 	l4suite $p sigma0 "sigma0 protocol"
 
