@@ -70,6 +70,17 @@ for p in seccomp ptrace; do
 	result "$p: ned: capability rights modifiers (:m, :mode, :rights, :svr)" \
 		"$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
 
+	# what ld:start/startv hand to the loader (a stand-in that prints it)
+	timeout 60 "$U" --platform=$p "${nedmods[@]}" run "$B/tests/ned-fake-loader" rom/start.lua >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: ned: start/startv pass argv, caps with rights, log tag, environment; task wait/state/kill" \
+		"$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" &&
+		grep -q '^loader: start argc=4 \[rom/crypt_server\] \[--key\] \[42\] \[--run\]$' "$out" &&
+		grep -q '^loader: caps crypt=0x200/0xef$' "$out" && grep -q '^loader: log=cryptsrv/g ' "$out" &&
+		grep -q '^loader: caps crypt=0x200/0x5 other=0x5/0x7$' "$out" && grep -q '^loader: env \[HOME=/\] \[LANG=C\]$' "$out" &&
+		grep -q '^loader: log=crypt_client/- ' "$out" && grep -q '^loader: start argc=3 \[rom/hello\] \[a b\]' "$out" &&
+		grep -q '^loader: log=-/- logcap=0x5 ' "$out" && grep -q '^loader: ned waits for 1 running program' "$out" && echo 1)"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"

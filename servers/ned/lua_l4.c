@@ -340,7 +340,7 @@ static l4_cap_idx_t field_cap(lua_State *L, int desc, const char *name)
 	if (lua_getfield(L, desc, name) != LUA_TNIL) {
 		struct lua_cap *c = luaL_testudata(L, -1, CAP_META);
 		if (!c)
-			luaL_error(L, "'%s' must be a capability", name);
+			script_error(L, "'%s' must be a capability", name);
 		cap = c->cap;
 	}
 	lua_pop(L, 1);
@@ -351,7 +351,7 @@ static const char *field_string(lua_State *L, int desc, const char *name)
 {
 	const char *s = NULL;
 	if (lua_getfield(L, desc, name) != LUA_TNIL && !(s = lua_tostring(L, -1)))
-		luaL_error(L, "'%s' must be a string", name);
+		script_error(L, "'%s' must be a string", name);
 	lua_pop(L, 1);   /* the string stays alive in desc */
 	return s;
 }
@@ -373,7 +373,7 @@ static int l4_exec(lua_State *L)
 		if (!lua_isnil(L, i))
 			argc++;
 	if (!argc)
-		return luaL_error(L, "no program to start");
+		return script_error(L, "no program to start");
 
 	/* Scratch space for the pointer arrays: a userdata, so a Lua error
 	 * on the way leaves nothing to free. */
@@ -413,8 +413,9 @@ static int l4_exec(lua_State *L)
 		lua_pushnil(L);
 		while (lua_next(L, envidx)) {
 			if (lua_type(L, -2) != LUA_TSTRING)
-				return luaL_error(L, "environment names must be strings");
-			lua_pushfstring(L, "%s=%s", lua_tostring(L, -2), luaL_tolstring(L, -1, NULL));
+				return script_error(L, "environment names must be strings");
+			const char *value = luaL_tolstring(L, -1, NULL);
+			lua_pushfstring(L, "%s=%s", lua_tostring(L, -3), value);
 			envp[n++] = lua_tostring(L, -1);
 			lua_rawseti(L, keep, n);
 			lua_pop(L, 2);   /* the tolstring result and the value */
@@ -427,10 +428,10 @@ static int l4_exec(lua_State *L)
 		lua_pushnil(L);
 		while (lua_next(L, -2)) {
 			if (lua_type(L, -2) != LUA_TSTRING)
-				return luaL_error(L, "capability names must be strings");
+				return script_error(L, "capability names must be strings");
 			const char *name = lua_tostring(L, -2);
 			if (strlen(name) > 15)
-				return luaL_error(L, "capability name '%s' too long (15 characters at most)", name);
+				return script_error(L, "capability name '%s' too long (15 characters at most)", name);
 			/* A function stands for a capability made on demand. */
 			while (lua_isfunction(L, -1)) {
 				lua_pushvalue(L, -3);
@@ -439,7 +440,7 @@ static int l4_exec(lua_State *L)
 			if (!lua_isnil(L, -1)) {
 				struct lua_cap *c = luaL_testudata(L, -1, CAP_META);
 				if (!c)
-					return luaL_error(L, "capability expected for '%s'", name);
+					return script_error(L, "capability expected for '%s'", name);
 				caps[k++] = (struct loader_cap){ name, c->cap, c->rights };
 			}
 			lua_pop(L, 1);
@@ -465,7 +466,8 @@ static int l4_exec(lua_State *L)
 	int e = loader_start(&req, &t->app);
 	if (e < 0)
 		return script_error(L, "could not start %s: %s (%d)", argv[0],
-				  e == -L4_ENOSYS ? "no program loader in this system" : l4sys_errtostr(e), e);
+				  e == -L4_ENOSYS ? "no program loader in this system"
+				  : e == -L4_ENOENT ? "no such file in rom/" : l4sys_errtostr(e), e);
 	return 1;
 }
 

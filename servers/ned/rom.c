@@ -6,6 +6,7 @@
  * address.  Under moe, rom/ is moe's read-only namespace and a file a
  * dataspace to attach; that variant replaces only rom_get. */
 #include <string.h>
+#include <l4/sys/consts.h>
 #include <l4/sys/err.h>
 #include <l4/sys/kip.h>
 #include <l4/umol4/bootinfo.h>
@@ -27,4 +28,12 @@ int rom_get(const char *path, const char **data, size_t *size)
 		return 0;
 	}
 	return -L4_ENOENT;
+}
+
+int rom_dataspace(const char *path, l4_cap_idx_t *ds)
+{
+	const char *data;
+	size_t size;
+	*ds = L4_INVALID_CAP;
+	return rom_get(path, &data, &size) ? -L4_ENOENT : -L4_ENOSYS;
 }
