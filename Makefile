@@ -76,10 +76,10 @@ all: $(B)/umol4-sigma0
 # musl-gcc does not search; a link to just that file stands in for it.
 LUA_A   ?= /usr/lib/x86_64-linux-gnu/liblua5.4.a
 LUA_INC ?= /usr/include/lua5.4
-# The loader: loader_none.c (starting programs fails) until moe's launcher
-# (<l4/umol4/launch.h>) is in libumol4.a, then NED_LOADER=launch.  The
+# The loader: loader_launch.c over moe's launcher (<l4/umol4/launch.h>);
+# NED_LOADER=none builds ned without one (starting programs fails).  The
 # other one is still compiled, so it cannot rot unnoticed.
-NED_LOADER ?= none
+NED_LOADER ?= launch
 NED_SRC := $(filter-out servers/ned/loader_%.c,$(wildcard servers/ned/*.c)) servers/ned/loader_$(NED_LOADER).c servers/ned/l4_lua.S
 $(B)/ned-check/%.o: servers/ned/%.c $(wildcard servers/ned/*.h) $(B)/sdk/libumol4.a
 	@mkdir -p $(dir $@)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <lauxlib.h>
+#include <l4/re/c/util/cap_alloc.h>
+#include <l4/re/env.h>
 #include <l4/sys/consts.h>
 #include <l4/sys/debugger.h>
 #include <l4/sys/err.h>
@@ -31,18 +33,26 @@ struct lua_cap
 	int          proto_known;
 };
 
-/* Slots ned hands out for new objects.  The root task's initial
- * capabilities end at L4_BASE_CAPS_LAST; leave room above for whatever a
- * later environment (moe's cap list) puts there. */
+/* Slots ned hands out for new objects.  Under an L4Re environment they
+ * come from its allocator (which the launcher in this task uses too); as
+ * the root task from slot 0x200 up, clear of the initial capabilities.
+ * A slot whose create failed is kept for the next one. */
 #define NED_FIRST_SLOT 0x200UL
 #define NED_LAST_SLOT  0xffffUL
 static unsigned long next_slot = NED_FIRST_SLOT;
+static l4_cap_idx_t spare_slot = L4_INVALID_CAP;
 
-static l4_cap_idx_t slot_peek(lua_State *L)
+static l4_cap_idx_t slot_get(lua_State *L)
 {
-	if (next_slot > NED_LAST_SLOT)
+	if (spare_slot & L4_INVALID_CAP_BIT) {
+		if (l4re_env())
+			spare_slot = l4re_util_cap_alloc();
+		else if (next_slot <= NED_LAST_SLOT)
+			spare_slot = (l4_cap_idx_t)next_slot++ << L4_CAP_SHIFT;
+	}
+	if (spare_slot & L4_INVALID_CAP_BIT)
 		luaL_error(L, "out of capability slots");
-	return (l4_cap_idx_t)next_slot << L4_CAP_SHIFT;
+	return spare_slot;
 }
 
 /* Raise a Lua error placed at the script line that led here: the first
@@ -193,7 +203,7 @@ static int cap_create(lua_State *L)
 		else if (t != LUA_TSTRING && t != LUA_TNIL)
 			luaL_argerror(L, i, "number, string or nil expected");
 	}
-	l4_cap_idx_t slot = slot_peek(L);
+	l4_cap_idx_t slot = slot_get(L);
 	/* From here to the call nothing may use the UTCB: no printing (the
 	 * log is an IPC), no Lua errors. */
 	l4_utcb_t *u = l4_utcb();
@@ -222,7 +232,7 @@ static int cap_create(lua_State *L)
 	if (e < 0)
 		return script_error(L, "create of %s failed: %s (%d)", proto_name((long)proto, 1), l4sys_errtostr(e),
 				  (int)e);
-	next_slot++;
+	spare_slot = L4_INVALID_CAP;
 	push_cap(L, slot, L4_CAP_FPAGE_R, (long)proto, 1);
 	return 1;
 }
@@ -466,7 +476,7 @@ static int l4_exec(lua_State *L)
 	int e = loader_start(&req, &t->app);
 	if (e < 0)
 		return script_error(L, "could not start %s: %s (%d)", argv[0],
-				  e == -L4_ENOSYS ? "no program loader in this system"
+				  e == -L4_ENOSYS ? "no program loader here (needs moe: rom/ as dataspaces)"
 				  : e == -L4_ENOENT ? "no such file in rom/" : l4sys_errtostr(e), e);
 	return 1;
 }
@@ -474,7 +484,8 @@ static int l4_exec(lua_State *L)
 /* --- the module ------------------------------------------------------- */
 
 /* L4.Env: what ned itself was given.  As the root task that is the
- * kernel's initial capabilities; under moe also its named capabilities. */
+ * kernel's initial capabilities; started by moe its L4Re environment:
+ * the standard capabilities and every named one (rom, ...). */
 static void push_env(lua_State *L)
 {
 	static const struct { const char *name; l4_cap_idx_t cap; long proto; } root[] = {
@@ -483,10 +494,32 @@ static void push_env(lua_State *L)
 		{ "scheduler", L4_BASE_SCHEDULER_CAP, L4_PROTO_SCHEDULER },
 		{ "icu", L4_BASE_ICU_CAP, L4_PROTO_IRQ },
 	};
+	const l4re_env_t *e = l4re_env();
 	lua_newtable(L);
-	for (size_t i = 0; i < sizeof root / sizeof root[0]; i++) {
-		push_cap(L, root[i].cap, L4_CAP_FPAGE_RWS, root[i].proto, 1);
-		lua_setfield(L, -2, root[i].name);
+	if (!e) {
+		for (size_t i = 0; i < sizeof root / sizeof root[0]; i++) {
+			push_cap(L, root[i].cap, L4_CAP_FPAGE_RWS, root[i].proto, 1);
+			lua_setfield(L, -2, root[i].name);
+		}
+		return;
+	}
+	const struct { const char *name; l4_cap_idx_t cap; long proto; int known; } std[] = {
+		{ "factory", e->factory, L4_PROTO_FACTORY, 1 }, { "log", e->log, L4_PROTO_LOG, 1 },
+		{ "scheduler", e->scheduler, L4_PROTO_SCHEDULER, 1 }, { "mem_alloc", e->mem_alloc, L4_PROTO_FACTORY, 1 },
+		{ "parent", e->parent, 0x4002, 1 }, { "rm", e->rm, 0x4005, 1 },
+	};
+	for (size_t i = 0; i < sizeof std / sizeof std[0]; i++) {
+		if (std[i].cap & L4_INVALID_CAP_BIT)
+			continue;
+		push_cap(L, std[i].cap, L4_CAP_FPAGE_RWS, std[i].proto, std[i].known);
+		lua_setfield(L, -2, std[i].name);
+	}
+	for (const l4re_env_cap_entry_t *c = e->caps; c && c->flags != ~0UL; c++) {
+		char name[sizeof c->name + 1];
+		memcpy(name, c->name, sizeof c->name);
+		name[sizeof c->name] = 0;
+		push_cap(L, c->cap, L4_CAP_FPAGE_RWS, 0x4001, !strcmp(name, "rom"));
+		lua_setfield(L, -2, name);
 	}
 }
 
