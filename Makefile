@@ -75,6 +75,35 @@ $(B)/umol4-moe: $(MOE_SRC) $(wildcard sdk/lib/l4re/*.h) $(B)/sdk/libumol4.a
 	$(UCC) $(UCFLAGS) -Isdk/lib/l4re -o $@ $(MOE_SRC)
 all: $(B)/umol4-moe
 
+# ned: the Lua init process, with Debian's liblua5.4.a (built for glibc;
+# servers/ned/glibc_compat.c supplies what musl lacks).  Debian's luaconf.h
+# includes a multiarch header from the glibc include directory, which
+# musl-gcc does not search; a link to just that file stands in for it.
+LUA_A   ?= /usr/lib/x86_64-linux-gnu/liblua5.4.a
+LUA_INC ?= /usr/include/lua5.4
+# The loader: loader_launch.c over moe's launcher (<l4/umol4/launch.h>);
+# NED_LOADER=none builds ned without one (starting programs fails).  The
+# other one is still compiled, so it cannot rot unnoticed.
+NED_LOADER ?= launch
+NED_SRC := $(filter-out servers/ned/loader_%.c,$(wildcard servers/ned/*.c)) servers/ned/loader_$(NED_LOADER).c servers/ned/l4_lua.S
+$(B)/ned-check/%.o: servers/ned/%.c $(wildcard servers/ned/*.h) $(B)/sdk/libumol4.a
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -c -o $@ $<
+all: $(patsubst servers/ned/%.c,$(B)/ned-check/%.o,$(wildcard servers/ned/loader_*.c))
+$(B)/ned-include/lua5.4-deb-multiarch.h:
+	@mkdir -p $(dir $@)
+	ln -sf /usr/include/x86_64-linux-gnu/lua5.4-deb-multiarch.h $@
+$(B)/umol4-ned: $(NED_SRC) $(wildcard servers/ned/*.h) servers/ned/l4.lua $(B)/ned-include/lua5.4-deb-multiarch.h $(B)/sdk/libumol4.a
+	$(UCC) $(UCFLAGS) -I$(LUA_INC) -I$(B)/ned-include -o $@ $(NED_SRC) $(LUA_A)
+all: $(B)/umol4-ned
+
+# ned with a stand-in loader that prints each start request (tests/ned)
+NED_FAKE_SRC := $(filter-out servers/ned/loader_%.c,$(NED_SRC)) tests/ned/loader_fake.c
+$(B)/tests/ned-fake-loader: $(NED_FAKE_SRC) $(wildcard servers/ned/*.h) servers/ned/l4.lua $(B)/ned-include/lua5.4-deb-multiarch.h $(B)/sdk/libumol4.a
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -I$(LUA_INC) -I$(B)/ned-include -o $@ $(NED_FAKE_SRC) $(LUA_A)
+all: $(B)/tests/ned-fake-loader
+
 # --- benchmarks: L4 programs and host limit programs --------------------------
 BENCH_L4   := $(patsubst bench/l4/%.c,$(B)/bench/l4/%,$(wildcard bench/l4/*.c))
 BENCH_HOST := $(patsubst bench/host/%.c,$(B)/bench/host/%,$(wildcard bench/host/*.c))

@@ -14,6 +14,8 @@ trap 'rm -f "$out"' EXIT
 # Until the loop program says it runs (a loaded machine may take a while);
 # after a minute the caller's checks fail instead of hanging.
 wait_looping() {
+	# the caller truncated $out before starting umol4 in the background,
+	# so an earlier run's "looping" cannot match
 	for _ in $(seq 600); do grep -q looping "$out" && return; sleep 0.1; done
 }
 
@@ -78,6 +80,34 @@ for p in seccomp ptrace; do
 	}
 	l4suite_moe $p l4re_mem "shared dataspace, launcher exit code, namespace, quota, memory returned"
 
+	# ned as the root task: every script in tests/ned is a boot module
+	nedmods=(); for f in tests/ned/*.lua; do nedmods+=("--module=$f"); done
+	ned() { timeout 60 "$U" --platform=$p "${nedmods[@]}" run "$B/umol4-ned" "$@" >"$out" 2>&1; rc=$?; cat "$out"; }
+	ned rom/error.lua
+	result "$p: ned: a script error names file and line, exit 1" \
+		"$([ $rc = 1 ] && grep -q '^ned: rom/error.lua:3: attempt to call a nil value' "$out" && ! grep -q 'not reached' "$out" && echo 1)"
+	ned rom/syntax.lua
+	result "$p: ned: a syntax error names file and line" "$([ $rc = 1 ] && grep -q '^ned: rom/syntax.lua:2: ' "$out" && echo 1)"
+	ned rom/missing.lua
+	result "$p: ned: a script not in rom/ is reported" "$([ $rc = 1 ] && grep -q '^ned: rom/missing.lua: no such file in rom/' "$out" && echo 1)"
+	ned rom/objects.lua
+	result "$p: ned: gates, IRQs, semaphores, factories through L4.Env.factory" \
+		"$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+	ned rom/rights.lua
+	result "$p: ned: capability rights modifiers (:m, :mode, :rights, :svr)" \
+		"$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+
+	# what ld:start/startv hand to the loader (a stand-in that prints it)
+	timeout 60 "$U" --platform=$p "${nedmods[@]}" run "$B/tests/ned-fake-loader" rom/start.lua >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: ned: start/startv pass argv, caps with rights, log tag, environment; task wait/state/kill" \
+		"$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" &&
+		grep -q '^loader: start argc=4 \[rom/crypt_server\] \[--key\] \[42\] \[--run\]$' "$out" &&
+		grep -q '^loader: caps crypt=0x200/0xef$' "$out" && grep -q '^loader: log=cryptsrv/g ' "$out" &&
+		grep -q '^loader: caps crypt=0x200/0x5 other=0x5/0x7$' "$out" && grep -q '^loader: env \[HOME=/\] \[LANG=C\]$' "$out" &&
+		grep -q '^loader: log=crypt_client/- ' "$out" && grep -q '^loader: start argc=3 \[rom/hello\] \[a b\]' "$out" &&
+		grep -q '^loader: log=-/- logcap=0x5 ' "$out" && grep -q '^loader: ned waits for 1 running program' "$out" && echo 1)"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
@@ -94,6 +124,7 @@ for p in seccomp ptrace; do
 	result "$p: segfault reported (exit 139)" "$([ $rc = 139 ] && grep -q 'unhandled exception, trap 14' "$out" && ! grep -q 'not reached' "$out" && echo 1)"
 
 	# kill -9 of umol4 leaves no task process behind
+	: >"$out"
 	"$U" --platform=$p run "$B/tests/l4/loop" >"$out" 2>&1 &
 	kpid=$!
 	wait_looping
@@ -112,6 +143,7 @@ for p in seccomp ptrace; do
 	# ptrace by the tracer, not the supervisor); the root task died by
 	# signal 9, so umol4 exits 137
 	if [ $p = ptrace ]; then
+		: >"$out"
 		"$U" --platform=$p run "$B/tests/l4/loop" >"$out" 2>&1 &
 		kpid=$!
 		wait_looping
@@ -124,6 +156,7 @@ for p in seccomp ptrace; do
 	fi
 
 	# without sigma0 nothing can be paged: umol4 says so and ends with 72
+	: >"$out"
 	"$U" --platform=$p run "$B/tests/l4/loop" >"$out" 2>&1 &
 	kpid=$!
 	wait_looping
