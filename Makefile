@@ -152,5 +152,4 @@ test-asan: all
 	@UMOL4=build-asan/umol4 MAPDB_TEST=build-asan/tests/unit/mapdb_test bash tests/run.sh
 
 run: all
-	$(B)/umol4 run $(B)/examples/hello
-	$(B)/umol4 run $(B)/examples/ipc_gate
+	$(B)/umol4 -p $(B)/examples boot examples/scenarios/modules.list calc

@@ -108,6 +108,21 @@ for p in seccomp ptrace; do
 		grep -q '^loader: log=crypt_client/- ' "$out" && grep -q '^loader: start argc=3 \[rom/hello\] \[a b\]' "$out" &&
 		grep -q '^loader: log=-/- logcap=0x5 ' "$out" && grep -q '^loader: ned waits for 1 running program' "$out" && echo 1)"
 
+	# ned under moe (umol4 ned SCRIPT): a client and a server over a channel,
+	# the client's exit code seen by wait(); a dataspace shared by two tasks
+	timeout 60 "$U" --platform=$p -p "$B/examples" ned examples/scenarios/calc.lua >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: scenario calc.lua: client and server over a channel, wait() gives exit code 42" \
+		"$([ $rc = 0 ] && grep -q 'client  | 19 + 23 = 42' "$out" && grep -q '^ned     | the client ended with 42' "$out" && echo 1)"
+	timeout 60 "$U" --platform=$p -p "$B/tests/l4" ned tests/ned/shared_ds.lua >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: scenario shared_ds.lua: a moe dataspace written by one task, read by another" \
+		"$([ $rc = 0 ] && grep -q 'reader  | read 16384 bytes, all as written' "$out" && echo 1)"
+	timeout 60 "$U" --platform=$p -p "$B/examples" boot examples/scenarios/modules.list hello >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: modules.list entry hello: moe starts rom/hello with its arguments" \
+		"$([ $rc = 0 ] && grep -q '^hello   | argv\[0\]=hello, 1 argument' "$out" && echo 1)"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"

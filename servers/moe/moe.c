@@ -706,10 +706,12 @@ int main(int argc, char **argv)
 			rest = true;
 		else if (!strncmp(argv[i], "--init=", 7))
 			init_path = argv[i] + 7;
-		else if (strstr(argv[i], ".cfg")) {
-			/* "moe rom/x.cfg": ned runs the script. */
-			init_argv[1 + nargs++] = argv[i];
-		}
+		else if (argv[i][0] != '-') {
+			/* "moe rom/x.cfg" or "moe rom/x.lua": ned runs the script. */
+			if (nargs < 62)
+				init_argv[1 + nargs++] = argv[i];
+		} else
+			fprintf(stderr, "moe: unknown option %s (ignored)\n", argv[i]);
 	}
 	init_argv[0] = init_path + (strncmp(init_path, "rom/", 4) ? 0 : 4);
 

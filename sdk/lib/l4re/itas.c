@@ -138,6 +138,10 @@ static long rm_request(l4_msg_regs_t *m, unsigned words, unsigned *reply_words)
 	case RM_OP_ATTACH:
 		if (words < 7)
 			return -L4_EMSGTOOSHORT;
+		/* A search from a low hint starts above the program's usual image
+		 * (0x400000 and up), so that nothing lands near address 0. */
+		if ((m->mr[3] & RM_F_SEARCH_ADDR) && start < RUNTIME_RM_SEARCH_MIN)
+			start = RUNTIME_RM_SEARCH_MIN;
 		r = rm_attach(&itas_rm, &start, m->mr[2], (uint32_t)m->mr[3] & ~RM_F_EAGER_MAP, m->mr[6], m->mr[4],
 			      m->mr[5] < L4_PAGESHIFT ? L4_PAGESHIFT : (unsigned)m->mr[5]);
 		m->mr[0] = start;

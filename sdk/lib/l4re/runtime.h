@@ -29,6 +29,7 @@ struct runtime_region {
 #define RUNTIME_STACK_EAGER (64UL << 10)   /* mapped before the program runs */
 #define RUNTIME_RM_MIN      0x1000UL
 #define RUNTIME_RM_MAX      (0x7d0000000000UL - 1)
+#define RUNTIME_RM_SEARCH_MIN 0x10000000UL    /* where searches without a hint begin */
 #define RUNTIME_HEAP_BASE   0x10000000UL   /* where mmap starts looking */
 
 /* Fixed capability slots of a launched program besides L4_BASE_*. */
