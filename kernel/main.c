@@ -232,7 +232,8 @@ int main(int argc, char **argv)
 		}
 	}
 	const char *slash = strrchr(argv[0], '/');
-	char *bin_dir = slash ? strndup(argv[0], (size_t)(slash - argv[0])) : strdup(".");
+	static char bin_dir[3072];
+	snprintf(bin_dir, sizeof bin_dir, "%.*s", slash ? (int)(slash - argv[0]) : 1, slash ? argv[0] : ".");
 	const char *cmd = optind < argc ? argv[optind] : "";
 	if (optind + 2 > argc || (strcmp(cmd, "run") && strcmp(cmd, "boot") && strcmp(cmd, "ned")) ||
 	    (!strcmp(cmd, "boot") && optind + 3 < argc)) {

@@ -69,7 +69,8 @@ for p in seccomp ptrace; do
 		--init=rom/l4re_hello -- 7 >"$out" 2>&1; rc=$?
 	cat "$out"
 	result "$p: moe launches rom/l4re_hello: env, caps, malloc, rom, log tag, exit code 7" \
-		"$([ $rc = 7 ] && grep -q '^l4re_hel| exiting with 7' "$out" && ! grep -q 'not ok' "$out" && echo 1)"
+		"$([ $rc = 7 ] && grep -q '^l4re_hel| exiting with 7' "$out" && ! grep -q 'not ok' "$out" &&
+		grep -q '^l4re_hel| multi two two$' "$out" && grep -q '^l4re_hel| multi three three three$' "$out" && echo 1)"
 
 	# a program moe launched launches a child itself (as ned will): a shared
 	# dataspace, the child's exit code, namespaces, a quota, memory returned
@@ -118,6 +119,10 @@ for p in seccomp ptrace; do
 	cat "$out"
 	result "$p: scenario shared_ds.lua: a moe dataspace written by one task, read by another" \
 		"$([ $rc = 0 ] && grep -q 'reader  | read 16384 bytes, all as written' "$out" && echo 1)"
+	timeout 60 "$U" --platform=$p -p "$B/tests/l4:$B/examples" ned tests/ned/namespace.lua >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: scenario namespace.lua: a ned namespace holds a channel, found by name; a missing name is ENOENT" \
+		"$([ $rc = 0 ] && grep -q 'adder: found, it answered 42' "$out" && grep -q 'nothing: not in the namespace' "$out" && echo 1)"
 	timeout 60 "$U" --platform=$p -p "$B/examples" boot examples/scenarios/modules.list hello >"$out" 2>&1; rc=$?
 	cat "$out"
 	result "$p: modules.list entry hello: moe starts rom/hello with its arguments" \

@@ -620,7 +620,12 @@ static void __attribute__((noreturn)) serve(void)
 			/* A vcon write is a send: no one waits for an answer. */
 			if ((m->mr[0] & 0xffff) == L4_VCON_WRITE_OP && words >= 2) {
 				unsigned long len = m->mr[1] <= (words - 2) * 8UL ? m->mr[1] : (words - 2) * 8UL;
-				log_write(o, (const char *)&m->mr[2], len);
+				/* Out of the UTCB first: printing a finished line is
+				 * itself IPC and overwrites the message registers,
+				 * which would garble the rest of a multi-line write. */
+				char text[L4_UTCB_GENERIC_DATA_SIZE * sizeof(l4_umword_t)];
+				memcpy(text, &m->mr[2], len);
+				log_write(o, text, len);
 				no_reply = true;
 			} else {
 				r = (m->mr[0] & 0xffff) == L4_VCON_WRITE_OP ? -L4_EINVAL : 0;

@@ -17,6 +17,7 @@
 #include <l4/sys/types.h>
 #include <l4/sys/utcb.h>
 #include "loader.h"
+#include <l4/re/c/namespace.h>
 #include "lua_l4.h"
 
 #define CAP_META  "L4::Cap"
@@ -258,9 +259,23 @@ static int cap_eq(lua_State *L)
 	return 1;
 }
 
+/* ns:register(name, cap): enter cap into the namespace ns with the
+ * rights the capability object carries (L4Re's Namespace register). */
+static int cap_register(lua_State *L)
+{
+	struct lua_cap *ns = check_cap(L, 1);
+	const char *name = luaL_checkstring(L, 2);
+	struct lua_cap *obj = check_cap(L, 3);
+	long e = l4re_ns_register_obj_srv(ns->cap, name, obj->cap, obj->rights & L4_CAP_FPAGE_RWS);
+	if (e < 0)
+		return script_error(L, "register of '%s' failed: %s (%d)", name, l4sys_errtostr(e), (int)e);
+	return 0;
+}
+
 static const luaL_Reg cap_methods[] = {
 	{ "m", cap_mode }, { "mode", cap_mode }, { "rights", cap_mode }, { "svr", cap_svr },
-	{ "is_valid", cap_is_valid }, { "slot", cap_slot }, { "global_id", cap_global_id }, { "create", cap_create }, { NULL, NULL },
+	{ "is_valid", cap_is_valid }, { "slot", cap_slot }, { "global_id", cap_global_id }, { "create", cap_create },
+	{ "register", cap_register }, { NULL, NULL },
 };
 
 /* --- programs ----------------------------------------------------------- */

@@ -29,6 +29,10 @@ int main(int argc, char **argv)
 	l4_cap_idx_t ds = l4re_util_cap_alloc();
 	CHECK(l4re_ns_query_srv(l4re_env_get_cap("rom"), argc > 2 ? argv[2] : "l4re_hello", ds) == 0,
 	      "rom/%s found by a namespace query", argc > 2 ? argv[2] : "l4re_hello");
+	/* Several lines in one log message: moe must print each whole. */
+	fflush(stdout);
+	fputs("multi one\nmulti two two\nmulti three three three\n", stdout);
+	fflush(stdout);
 	printf("exiting with %d\n", argc > 1 ? atoi(argv[1]) : 0);
 	fflush(stdout);
 	if (l4test_failed)
