@@ -165,6 +165,7 @@ struct thread {
 	l4_timeout_s pending_rcv_to;   /* timeout of that receive phase */
 	struct thread *reply_wait_for; /* TS_RECV for the reply of this thread */
 	uint64_t deadline_ns;          /* 0: none */
+	uint64_t sem_ticket;           /* arrival order of a semaphore down (irq.c) */
 	struct thread *timer_next;
 	struct irq *pending_irqs;      /* triggered irqs bound to us */
 	uint64_t entry_ip, entry_sp;   /* where the last l4_ipc returns to */

@@ -11,6 +11,15 @@ result() { # name ok
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
+# An L4 test program that checks itself: exit 0, "PASSED", no "not ok".
+suite() { # platform program description [args...]
+	local p=$1 prog=$2 what=$3
+	shift 3
+	timeout 120 "$U" --platform=$p run "$B/tests/l4/$prog" "$@" >"$out" 2>&1; local rc=$?
+	cat "$out"
+	result "$p: $what" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+}
+
 for p in seccomp ptrace; do
 	# hello: printf reaches the log, exit code 0
 	timeout 60 "$U" --platform=$p run "$B/examples/hello" a b >"$out" 2>&1; rc=$?
@@ -33,6 +42,8 @@ for p in seccomp ptrace; do
 	timeout 120 "$U" --platform=$p run "$B/tests/l4/memory" >"$out" 2>&1; rc=$?
 	cat "$out"
 	result "$p: memory suite (page faults, mapdb, exceptions)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+
+	suite $p semaphore "semaphores: counting, timeout, S right, waiters in order"
 
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
