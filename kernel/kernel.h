@@ -58,11 +58,13 @@ struct kobj {
 	char name[16];
 	const struct kobj_ops *ops;
 	bool deleted;                /* l4_task_delete_obj: unusable, waiting for last cap */
+	struct kobj *next_all;       /* every object ever made, for lookups by id */
 };
 
 void kobj_init(struct kobj *o, enum kobj_type type, const struct kobj_ops *ops);
 void kobj_put_cap(struct kobj *o);        /* a capability naming o went away */
 const char *kobj_type_name(enum kobj_type t);
+struct kobj *kobj_by_id(unsigned long id);  /* NULL if no object has this id */
 
 /* Reply helpers for invoke functions. */
 static inline void inv_error(struct invocation *inv, long err) { inv->reply_label = -err; inv->reply_words = 0; }

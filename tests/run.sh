@@ -45,6 +45,28 @@ for p in seccomp ptrace; do
 
 	suite $p semaphore "semaphores: counting, timeout, S right, waiters in order"
 
+	# kdebug output reaches umol4's output; names come back by global id
+	timeout 60 "$U" --platform=$p run "$B/tests/l4/kdebug" >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: kdebug output (new and old names), object names by global id" \
+		"$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" &&
+		grep -qxF 'kdebug line: [Adeadbeef12345beefabc5a -42 xyz0123456789abcdef]' "$out" &&
+		grep -qxF 'old names: B000012347' "$out" &&
+		grep -qF 'kernel debugger entered: kdebug enter text' "$out" &&
+		! grep -qE '^(ipc|umol4: exc|umol4: task)' "$out" && echo 1)"
+
+	# --trace prints IPC, exceptions and task life with the objects' names;
+	# the crash report names the task and thread
+	timeout 60 "$U" --platform=$p --trace=ipc,exc,task run "$B/tests/l4/kdebug" crash >"$out" 2>&1; rc=$?
+	grep -E '^(ipc: xfer|umol4: (exc|task))' "$out"
+	result "$p: --trace=ipc,exc,task prints the events with names, crash report names task and thread" \
+		"$([ $rc = 139 ] && grep -qE '^ipc: xfer +kdmain -> kdserver tag=410000\(label=65 ' "$out" &&
+		grep -qE '^ipc: xfer +kdserver -> kdmain tag=420000\(label=66 ' "$out" &&
+		grep -qE '^umol4: exc: thread kdmain trap 14 err [0-9a-f]+ ip [0-9a-f]+ pfa 1000$' "$out" &&
+		grep -qE '^umol4: task [^ ]+ \(pid [0-9]+\) created$' "$out" &&
+		grep -qE '^umol4: task kdvictim \(pid [0-9]+\) ended' "$out" &&
+		grep -qF 'task kdvictim, thread kdmain: unhandled exception, trap 14' "$out" && echo 1)"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
@@ -95,6 +117,12 @@ done
 "$U" bogus >/dev/null 2>&1; rc1=$?
 "$U" run /nonexistent >/dev/null 2>&1; rc2=$?
 "$U" run /etc/passwd >"$out" 2>&1; rc3=$?
+"$U" --trace=bogus run "$B/tests/l4/exitcode" >/dev/null 2>&1; rc4=$?
+"$U" --trace=ipc,nope run "$B/tests/l4/exitcode" >/dev/null 2>&1; rc5=$?
+"$U" --trace= run "$B/tests/l4/exitcode" >/dev/null 2>&1; rc6=$?
+"$U" --trace=ipc,exc,task run "$B/tests/l4/exitcode" 5 >/dev/null 2>&1; rc7=$?
+result "a bad --trace list is a usage error (64: $rc4 $rc5 $rc6), a good one runs (5: $rc7)" \
+	"$([ $rc4 = 64 ] && [ $rc5 = 64 ] && [ $rc6 = 64 ] && [ $rc7 = 5 ] && echo 1)"
 result "usage errors exit 64, a non-ELF root exits 72" "$([ $rc1 = 64 ] && [ $rc2 = 64 ] && [ $rc3 = 72 ] && echo 1)"
 
 # the mapping database, linked directly into a host test
