@@ -63,6 +63,13 @@ $(B)/tests/l4/%: tests/l4/%.c tests/l4/l4test.h $(B)/sdk/libumol4.a
 	$(UCC) $(UCFLAGS) -o $@ $<
 all: $(EXAMPLES) $(L4TESTS)
 
+# --- every public header compiles with the SDK compiler and its flags ------
+# (compile only: a header that breaks stops the build here, not in a user's program)
+$(B)/tests/sdk/compile_all.o: tests/sdk/compile_all.c $(wildcard sdk/include/l4/*/*.h) $(UCC)
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -c -o $@ $<
+all: $(B)/tests/sdk/compile_all.o
+
 # --- benchmarks: L4 programs and host limit programs --------------------------
 BENCH_L4   := $(patsubst bench/l4/%.c,$(B)/bench/l4/%,$(wildcard bench/l4/*.c))
 BENCH_HOST := $(patsubst bench/host/%.c,$(B)/bench/host/%,$(wildcard bench/host/*.c))
