@@ -43,6 +43,7 @@ for p in seccomp ptrace; do
 	cat "$out"
 	result "$p: memory suite (page faults, mapdb, exceptions)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
 
+	suite $p ipc_more "IPC corners: send_and_wait, replies to nobody or too late, cap replies, MSGCUT, deleted server"
 	suite $p semaphore "semaphores: counting, timeout, S right, waiters in order"
 
 	# kdebug output reaches umol4's output; names come back by global id
