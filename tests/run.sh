@@ -44,6 +44,7 @@ for p in seccomp ptrace; do
 	result "$p: memory suite (page faults, mapdb, exceptions)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
 
 	suite $p ipc_more "IPC corners: send_and_wait, replies to nobody or too late, cap replies, MSGCUT, deleted server"
+	suite $p revoke "capability revocation over three tasks: rights reduction, unmap, delete_obj"
 	suite $p semaphore "semaphores: counting, timeout, S right, waiters in order"
 
 	# kdebug output reaches umol4's output; names come back by global id

@@ -35,6 +35,10 @@ static inline int map_range(l4_cap_idx_t dst, unsigned long start, unsigned long
 {
 	start &= ~0xfffUL;
 	end = (end + 0xfff) & ~0xfffUL;
+	/* Touch every page first: a lazily paged root task (sigma0) only
+	 * holds the pages it has used, and can pass on only those. */
+	for (unsigned long a = start; a < end; a += 0x1000)
+		(void)*(volatile const char *)a;
 	while (start < end) {
 		unsigned order = 12;
 		while (order < 30 && !(start & ((1UL << (order + 1)) - 1)) && start + (1UL << (order + 1)) <= end)
