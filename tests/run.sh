@@ -80,6 +80,16 @@ for p in seccomp ptrace; do
 	result "$p: isolation: no host effect, unemulated syscall stops the task (exit 139)" \
 		"$([ $rc = 139 ] && [ ! -e "$probe" ] && ! grep -q '^not ok' "$out" && grep -q 'Linux system call 39' "$out" && echo 1)"
 
+	# confinement under attack: stub writes, jumps into the stub with
+	# forbidden calls, garbage to every object; the victim process must
+	# live, the file must not appear, the kernel must keep serving
+	sleep 600 & victim=$!
+	probe=$(mktemp -u /tmp/umol4-confine-XXXXXX)
+	suite $p confine "confinement: stub writes, jumps into the stub, garbage to every object" $victim "$probe"
+	result "$p: confinement: the victim process lives, no host file appeared" \
+		"$(kill -0 $victim 2>/dev/null && [ ! -e "$probe" ] && echo 1)"
+	kill $victim 2>/dev/null; wait $victim 2>/dev/null
+
 	# a crashing task is reported, the kernel ends cleanly with 128+SIGSEGV
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/crash" >"$out" 2>&1; rc=$?
 	result "$p: segfault reported (exit 139)" "$([ $rc = 139 ] && grep -q 'unhandled exception, trap 14' "$out" && ! grep -q 'not reached' "$out" && echo 1)"

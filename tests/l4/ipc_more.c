@@ -187,6 +187,19 @@ int main(void)
 	r = l4_ipc_call(gate, u, l4_msgtag(OP_ECHO, 1, 0, 0), L4_IPC_NEVER);
 	CHECK(l4_msgtag_label(r) == OP_ECHO + 1 && m->mr[0] == 2, "the server still answers the next call");
 
+	/* A call with receive timeout 0: the send happens, the reply cannot
+	 * come in no time.  (This once left a zero deadline in the timer list.) */
+	for (int i = 0; i < 3; i++) {
+		m->mr[0] = 1;
+		r = l4_ipc_call(gate, u, l4_msgtag(OP_ECHO, 1, 0, 0), L4_IPC_RECV_TIMEOUT_0);
+	}
+	CHECK(l4_ipc_error(r, u) == L4_IPC_RETIMEOUT, "a call with receive timeout 0: RETIMEOUT (%lx)", l4_ipc_error(r, u));
+	r = l4_ipc_receive(srv, u, l4_timeout(L4_IPC_TIMEOUT_NEVER, l4_timeout_from_us(2000)));
+	CHECK(l4_ipc_error(r, u) == L4_IPC_RETIMEOUT, "a later receive timeout still fires");
+	m->mr[0] = 3;
+	r = l4_ipc_call(gate, u, l4_msgtag(OP_ECHO, 1, 0, 0), L4_IPC_NEVER);
+	CHECK(l4_msgtag_label(r) == OP_ECHO + 1 && m->mr[0] == 4, "the server answers the next full call");
+
 	/* A reply with a capability: mapped where our buffer register says. */
 	l4_cap_idx_t got = cap_alloc();
 	l4_buf_regs_t *b = l4_utcb_br();
