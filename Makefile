@@ -104,6 +104,13 @@ $(B)/tests/ned-fake-loader: $(NED_FAKE_SRC) $(wildcard servers/ned/*.h) servers/
 	$(UCC) $(UCFLAGS) -I$(LUA_INC) -I$(B)/ned-include -o $@ $(NED_FAKE_SRC) $(LUA_A)
 all: $(B)/tests/ned-fake-loader
 
+# --- every public header compiles with the SDK compiler and its flags ------
+# (compile only: a header that breaks stops the build here, not in a user's program)
+$(B)/tests/sdk/compile_all.o: tests/sdk/compile_all.c $(wildcard sdk/include/l4/*/*.h) $(UCC)
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -c -o $@ $<
+all: $(B)/tests/sdk/compile_all.o
+
 # --- benchmarks: L4 programs and host limit programs --------------------------
 BENCH_L4   := $(patsubst bench/l4/%.c,$(B)/bench/l4/%,$(wildcard bench/l4/*.c))
 BENCH_HOST := $(patsubst bench/host/%.c,$(B)/bench/host/%,$(wildcard bench/host/*.c))

@@ -183,6 +183,14 @@ static void block(struct thread *t, enum thread_state st, l4_timeout_s to)
 {
 	bool never, zero;
 	uint64_t dl = timeout_to_deadline(to, t->utcb, &never, &zero);
+	if (zero) {
+		/* Nothing comes in no time (a call with receive timeout 0).  A
+		 * deadline of 0 must never reach the timer: 0 means "not armed"
+		 * there, and the thread would stay in its list for good. */
+		t->reply_wait_for = NULL;
+		thread_ipc_error(t, st == TS_RECV ? L4_IPC_RETIMEOUT : L4_IPC_SETIMEOUT);
+		return;
+	}
 	t->state = st;
 	if (!never)
 		timer_arm(t, dl);

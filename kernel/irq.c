@@ -52,13 +52,17 @@ bool irq_take(struct irq *q)
 	return true;
 }
 
+/* The thread that has waited longest in down(): waiters are served in
+ * the order they arrived, whatever task or thread list they are on. */
 static struct thread *semaphore_waiter(struct irq *q)
 {
+	struct thread *first = NULL;
 	for (struct task *k = task_list; k; k = k->next_task)
 		for (struct thread *w = k->threads; w; w = w->next_in_task)
-			if (w->state == TS_RECV && w->recv_from == &q->obj)
-				return w;
-	return NULL;
+			if (w->state == TS_RECV && w->recv_from == &q->obj &&
+			    (!first || w->sem_ticket < first->sem_ticket))
+				first = w;
+	return first;
 }
 
 void irq_trigger(struct irq *q)
@@ -120,12 +124,18 @@ static void irq_invoke(struct kobj *o, struct invocation *inv)
 	}
 	l4_umword_t op = inv->mr[0];
 	if (q->is_semaphore && proto == L4_PROTO_SEMAPHORE && op == L4_SEMAPHORE_OP_DOWN) {
+		static uint64_t next_ticket;
+		if (!(inv->rights & L4_CAP_FPAGE_S)) {
+			inv_error(inv, L4_EPERM);   /* taking the count is the owner's right */
+			return;
+		}
 		if (q->pending) {
 			q->pending--;
 			inv_ok(inv, 0);
 			return;
 		}
 		inv->no_reply = true;
+		inv->caller->sem_ticket = ++next_ticket;
 		ipc_receive(inv->caller, &q->obj, inv->timeout.p.rcv, true);
 		return;
 	}

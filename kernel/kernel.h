@@ -59,6 +59,7 @@ struct kobj {
 	const struct kobj_ops *ops;
 	bool deleted;                /* l4_task_delete_obj: unusable, waiting for last cap */
 	unsigned dropped;            /* l4_kobject_dec_refcnt: caps that no longer count */
+	struct kobj *next_all;       /* every object ever made, for lookups by id */
 };
 
 void kobj_init(struct kobj *o, enum kobj_type type, const struct kobj_ops *ops);
@@ -66,6 +67,7 @@ void kobj_put_cap(struct kobj *o);        /* a capability naming o went away */
 void kobj_delete(struct kobj *o);         /* make o unusable now, release what it holds */
 void kobj_dec_refcnt(struct kobj *o, unsigned long diff);
 const char *kobj_type_name(enum kobj_type t);
+struct kobj *kobj_by_id(unsigned long id);  /* NULL if no object has this id */
 
 /* Reply helpers for invoke functions. */
 static inline void inv_error(struct invocation *inv, long err) { inv->reply_label = -err; inv->reply_words = 0; }
@@ -173,6 +175,7 @@ struct thread {
 	l4_timeout_s pending_rcv_to;   /* timeout of that receive phase */
 	struct thread *reply_wait_for; /* TS_RECV for the reply of this thread */
 	uint64_t deadline_ns;          /* 0: none */
+	uint64_t sem_ticket;           /* arrival order of a semaphore down (irq.c) */
 	struct thread *timer_next;
 	struct irq *pending_irqs;      /* triggered irqs bound to us */
 	uint64_t entry_ip, entry_sp;   /* where the last l4_ipc returns to */

@@ -201,6 +201,10 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 't':
+			if (!*optarg) {     /* an empty list is a mistake, not "trace nothing" */
+				fprintf(stderr, "umol4: --trace needs a list (ipc, exc, task)\n");
+				return EXIT_USAGE;
+			}
 			for (char *tok = strtok(optarg, ","); tok; tok = strtok(NULL, ",")) {
 				if (!strcmp(tok, "ipc")) boot.trace |= TRACE_IPC;
 				else if (!strcmp(tok, "exc")) boot.trace |= TRACE_EXC;

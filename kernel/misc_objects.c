@@ -100,11 +100,20 @@ static void debugger_kobj(struct invocation *inv, unsigned op)
 		inv_ok(inv, 0);
 		return;
 	}
-	case L4_DEBUGGER_NAME_GET_OP:
+	case L4_DEBUGGER_NAME_GET_OP: {
+		/* The item is only the way in (usually the debugger itself);
+		 * the object to name is the one with the global id in MR1. */
+		struct kobj *named = inv->words >= 2 ? kobj_by_id(inv->mr[1]) : NULL;
+		if (!named) {
+			inv_error(inv, L4_ENOENT);
+			return;
+		}
+		_Static_assert(sizeof named->name <= 3 * sizeof(l4_umword_t), "a name fits three words");
 		memset(inv->reply_mr, 0, 3 * sizeof(l4_umword_t));
-		memcpy(inv->reply_mr, o->name, sizeof o->name);
+		memcpy(inv->reply_mr, named->name, sizeof named->name);
 		inv_ok(inv, 3);
 		return;
+	}
 	case L4_DEBUGGER_GLOBAL_ID_OP:
 	case L4_DEBUGGER_KOBJ_TO_ID_OP:
 		inv->reply_mr[0] = o->id;

@@ -6,6 +6,7 @@
 
 pthread_mutex_t kernel_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long next_id = 1;
+static struct kobj *all_objects;
 
 static const char *const type_names[KOBJ_TYPES] = {
 	[KOBJ_TASK] = "task", [KOBJ_THREAD] = "thread", [KOBJ_GATE] = "gate",
@@ -24,6 +25,18 @@ void kobj_init(struct kobj *o, enum kobj_type type, const struct kobj_ops *ops)
 	o->caps = 0;
 	o->deleted = false;
 	o->name[0] = 0;
+	o->next_all = all_objects;
+	all_objects = o;
+}
+
+/* The debugger names objects by global id (l4_debugger_get_object_name);
+ * objects are never freed, so the list holds every id ever handed out. */
+struct kobj *kobj_by_id(unsigned long id)
+{
+	for (struct kobj *o = all_objects; o; o = o->next_all)
+		if (o->id == id)
+			return o;
+	return NULL;
 }
 
 /* Objects are never freed while umol4 runs: a blocked partner or a queued

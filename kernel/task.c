@@ -91,6 +91,8 @@ struct task *task_create(const char *name, l4_fpage_t utcb_area, int *err)
 		*err = r;
 		return NULL;
 	}
+	if (boot.trace & TRACE_TASK)
+		kernel_log("task %s (pid %d) created", t->obj.name, plat_space_pid(t->space));
 	mapdb_set_apply(apply_to_host);
 	mspace_init(&t->mem, t);
 	t->next_task = task_list;

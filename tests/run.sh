@@ -19,11 +19,13 @@ wait_looping() {
 	for _ in $(seq 600); do grep -q looping "$out" && return; sleep 0.1; done
 }
 
-# An in-task suite: it prints "ok"/"not ok" lines and PASSED or FAILED.
-l4suite() { # platform program description
-	timeout 120 "$U" --platform=$1 run "$B/tests/l4/$2" >"$out" 2>&1; rc=$?
+# An L4 test program that checks itself: exit 0, "PASSED", no "not ok".
+suite() { # platform program description [args...]
+	local p=$1 prog=$2 what=$3
+	shift 3
+	timeout 120 "$U" --platform=$p run "$B/tests/l4/$prog" "$@" >"$out" 2>&1; local rc=$?
 	cat "$out"
-	result "$1: $3" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
+	result "$p: $what" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
 }
 
 for p in seccomp ptrace; do
@@ -40,20 +42,20 @@ for p in seccomp ptrace; do
 	result "$p: exit(42) becomes umol4's exit code" "$([ $rc = 42 ] && echo 1)"
 
 	# the IPC suite (in-task checks)
-	l4suite $p ipc "ipc suite"
+	suite $p ipc "ipc suite"
 
 	# memory and exceptions across three tasks: pager, map/grant/unmap, rights, exception IPC
-	l4suite $p memory "memory suite (page faults, mapdb, exceptions)"
+	suite $p memory "memory suite (page faults, mapdb, exceptions)"
 
 	# TRIGGER_EXCEPTION, alien threads, add_ku_mem, a 1 GiB flexpage, copy-on-write, ex_regs in page-fault IPC
-	l4suite $p memory2 "memory suite 2 (trigger, alien, ku mem, 1 GiB, COW, ex_regs in page faults)"
+	suite $p memory2 "memory suite 2 (trigger, alien, ku mem, 1 GiB, COW, ex_regs in page faults)"
 
 	# gate deletion: dec_refcnt and the thread's delete IRQ (how moe frees dataspaces)
-	l4suite $p delirq "gate deletion IRQ after dec_refcnt"
+	suite $p delirq "gate deletion IRQ after dec_refcnt"
 
 	# sigma0: KIP, RAM at an address, any page, first come first served, refusals
-	l4suite $p sigma0 "sigma0 protocol"
-	l4suite $p l4util "l4util: create_thread, aligned entry, sleep, atomics, bits"
+	suite $p sigma0 "sigma0 protocol"
+	suite $p l4util "l4util: create_thread, aligned entry, sleep, atomics, bits"
 
 	# boot modules: listed at the KIP's user_ptr, readable 1:1
 	printf 'first module\n' >"$out.m1"; head -c 300000 /dev/urandom >"$out.m2"
@@ -128,6 +130,32 @@ for p in seccomp ptrace; do
 	result "$p: modules.list entry hello: moe starts rom/hello with its arguments" \
 		"$([ $rc = 0 ] && grep -q '^hello   | argv\[0\]=hello, 1 argument' "$out" && echo 1)"
 
+	suite $p ipc_more "IPC corners: send_and_wait, replies to nobody or too late, cap replies, MSGCUT, deleted server"
+	suite $p revoke "capability revocation over three tasks: rights reduction, unmap, delete_obj"
+	suite $p semaphore "semaphores: counting, timeout, S right, waiters in order"
+
+	# kdebug output reaches umol4's output; names come back by global id
+	timeout 60 "$U" --platform=$p run "$B/tests/l4/kdebug" >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: kdebug output (new and old names), object names by global id" \
+		"$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" &&
+		grep -qxF 'kdebug line: [Adeadbeef12345beefabc5a -42 xyz0123456789abcdef]' "$out" &&
+		grep -qxF 'old names: B000012347' "$out" &&
+		grep -qF 'kernel debugger entered: kdebug enter text' "$out" &&
+		! grep -qE '^(ipc|umol4: exc|umol4: task)' "$out" && echo 1)"
+
+	# --trace prints IPC, exceptions and task life with the objects' names;
+	# the crash report names the task and thread
+	timeout 60 "$U" --platform=$p --trace=ipc,exc,task run "$B/tests/l4/kdebug" crash >"$out" 2>&1; rc=$?
+	grep -E '^(ipc: xfer|umol4: (exc|task))' "$out"
+	result "$p: --trace=ipc,exc,task prints the events with names, crash report names task and thread" \
+		"$([ $rc = 139 ] && grep -qE '^ipc: xfer +kdmain -> kdserver tag=410000\(label=65 ' "$out" &&
+		grep -qE '^ipc: xfer +kdserver -> kdmain tag=420000\(label=66 ' "$out" &&
+		grep -qE '^umol4: exc: thread kdmain trap 14 err [0-9a-f]+ ip [0-9a-f]+ pfa 1000$' "$out" &&
+		grep -qE '^umol4: task [^ ]+ \(pid [0-9]+\) created$' "$out" &&
+		grep -qE '^umol4: task kdvictim \(pid [0-9]+\) ended' "$out" &&
+		grep -qF 'task kdvictim, thread kdmain: unhandled exception, trap 14' "$out" && echo 1)"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
@@ -138,6 +166,16 @@ for p in seccomp ptrace; do
 	cat "$out"
 	result "$p: isolation: no host effect, unemulated syscall stops the task (exit 139)" \
 		"$([ $rc = 139 ] && [ ! -e "$probe" ] && ! grep -q '^not ok' "$out" && grep -q 'Linux system call 39' "$out" && echo 1)"
+
+	# confinement under attack: stub writes, jumps into the stub with
+	# forbidden calls, garbage to every object; the victim process must
+	# live, the file must not appear, the kernel must keep serving
+	sleep 600 & victim=$!
+	probe=$(mktemp -u /tmp/umol4-confine-XXXXXX)
+	suite $p confine "confinement: stub writes, jumps into the stub, garbage to every object" $victim "$probe"
+	result "$p: confinement: the victim process lives, no host file appeared" \
+		"$(kill -0 $victim 2>/dev/null && [ ! -e "$probe" ] && echo 1)"
+	kill $victim 2>/dev/null; wait $victim 2>/dev/null
 
 	# a crashing task is reported, the kernel ends cleanly with 128+SIGSEGV
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/crash" >"$out" 2>&1; rc=$?
@@ -190,6 +228,12 @@ done
 "$U" bogus >/dev/null 2>&1; rc1=$?
 "$U" run /nonexistent >/dev/null 2>&1; rc2=$?
 "$U" run /etc/passwd >"$out" 2>&1; rc3=$?
+"$U" --trace=bogus run "$B/tests/l4/exitcode" >/dev/null 2>&1; rc4=$?
+"$U" --trace=ipc,nope run "$B/tests/l4/exitcode" >/dev/null 2>&1; rc5=$?
+"$U" --trace= run "$B/tests/l4/exitcode" >/dev/null 2>&1; rc6=$?
+"$U" --trace=ipc,exc,task run "$B/tests/l4/exitcode" 5 >/dev/null 2>&1; rc7=$?
+result "a bad --trace list is a usage error (64: $rc4 $rc5 $rc6), a good one runs (5: $rc7)" \
+	"$([ $rc4 = 64 ] && [ $rc5 = 64 ] && [ $rc6 = 64 ] && [ $rc7 = 5 ] && echo 1)"
 result "usage errors exit 64, a non-ELF root exits 72" "$([ $rc1 = 64 ] && [ $rc2 = 64 ] && [ $rc3 = 72 ] && echo 1)"
 
 # modules.list: the chosen entry's roottask and modules (found in the list's
