@@ -158,6 +158,15 @@ static void *kthread_main(void *arg)
 		}
 		switch (e.kind) {
 		case PLAT_ENTRY_BIRTH:
+			if (t->born) {
+				/* A running thread jumped to the stub's birth point:
+				 * its ud2 is an invalid opcode like any other. */
+				if (t->state == TS_READY) {
+					e.regs[PREG_TRAPNO] = 6;     /* #UD */
+					exception_entry(t, &e, 0);
+				}
+				break;
+			}
 			t->born = true;
 			thread_try_start(t);
 			break;

@@ -171,11 +171,12 @@ static void attacker(void)
 	case A_OWN_SYSCALL: own_syscall(); break;
 	case A_STUB_SYSCALL: jump_with_call(site);
 	case A_GARBAGE: {
-		/* First find the syscall instructions of the stub's first page. */
+		/* First find the syscall and ud2 instructions of the stub's first
+		 * page (a ud2 is where new threads wait to be born). */
 		const volatile unsigned char *p = (const volatile unsigned char *)UMOL4_STUB_BASE;
 		nsites = 0;
 		for (unsigned i = 0; i + 1 < 0x1000 && nsites < MAX_SITES; i++)
-			if (p[i] == 0x0f && p[i + 1] == 0x05)
+			if (p[i] == 0x0f && (p[i + 1] == 0x05 || p[i + 1] == 0x0b))   /* syscall, ud2 */
 				sites[nsites++] = UMOL4_STUB_BASE + i;
 		send_garbage(3000);
 		break;
@@ -295,7 +296,7 @@ int main(int argc, char **argv)
 	/* The same calls, entered on every syscall instruction of the stub. */
 	CHECK(run(A_GARBAGE), "the attacker sent %lu garbage messages to every kind of object; the kernel serves on",
 	      garbage_sent);
-	CHECK(nsites > 0, "the stub's first page holds %u syscall instructions", nsites);
+	CHECK(nsites > 0, "the stub's first page holds %u syscall and ud2 instructions", nsites);
 	int trapped = 0, tries = 0;
 	for (unsigned s = 0; s < nsites; s++)
 		for (unsigned i = 0; i < ncalls; i++) {
