@@ -43,7 +43,7 @@ $(B)/umol4: $(KSRC) $(KHDR)
 UCC := sdk/bin/umol4-cc
 UCFLAGS := -std=gnu11 $(WARN) -O2 -g
 SDKLIB_SRC := sdk/lib/umol4/start.S sdk/lib/umol4/emul.c $(wildcard sdk/lib/l4sys/*.c) $(wildcard sdk/lib/l4util/*.c) \
-	$(wildcard sdk/lib/sigma0/*.c) $(wildcard sdk/lib/l4re/*.c)
+	$(wildcard sdk/lib/sigma0/*.c) $(wildcard sdk/lib/l4re/*.c) $(wildcard sdk/lib/shmc/*.c)
 SDKLIB_OBJ := $(patsubst %,$(B)/sdk/obj/%.o,$(SDKLIB_SRC))
 $(B)/sdk/obj/%.o: % $(wildcard sdk/include/l4/*/*.h) $(wildcard sdk/lib/*/*.h)
 	@mkdir -p $(dir $@)
