@@ -71,6 +71,10 @@ for p in seccomp ptrace; do
 	}
 	l4suite_moe $p l4re_mem "shared dataspace, launcher exit code, namespace, quota, memory returned"
 
+	# libshmc in one task: a dataspace and two IRQs as its own named caps,
+	# chunk statuses, signals, error returns, a producer and a consumer thread
+	l4suite_moe $p shmc "libshmc: areas, chunk statuses, signals, errors, producer/consumer threads"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"

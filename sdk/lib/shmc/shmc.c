@@ -277,7 +277,9 @@ L4_CV long l4shmc_get_chunk_to(l4shmc_area_t *shmarea, char const *chunk_name, l
 {
   if (!chunk_name_fits(chunk_name))
     return -L4_ENOENT;
-  l4_cpu_time_t until = l4_kip_clock(l4re_kip()) + (l4_cpu_time_t)timeout_ms * 1000;
+  l4_cpu_time_t now = l4_kip_clock(l4re_kip()), until = now + (l4_cpu_time_t)timeout_ms * 1000;
+  if (timeout_ms > ~0UL / 1000 || until < now)
+    until = ~(l4_cpu_time_t)0;     /* as good as forever */
   for (;;) {
     long r = 0;
     while ((r = chunk_next(shmarea, (l4_addr_t)r)) > 0)

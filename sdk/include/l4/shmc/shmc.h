@@ -193,11 +193,14 @@ L4_INLINE long l4shmc_chunk_ready(l4shmc_chunk_t *chunk, l4_umword_t size)
   return L4_EOK;
 }
 
-/* Publish and trigger the chunk's signal (-L4_EINVAL: none connected). */
+/* Publish and trigger the chunk's signal.  -L4_EINVAL, and the chunk
+ * left as it was, if none is connected: nobody would learn of the data. */
 L4_INLINE long l4shmc_chunk_ready_sig(l4shmc_chunk_t *chunk, l4_umword_t size)
 {
+  if (!chunk->_sig)
+    return -L4_EINVAL;
   l4shmc_chunk_ready(chunk, size);
-  return chunk->_sig ? l4shmc_trigger(chunk->_sig) : -L4_EINVAL;
+  return l4shmc_trigger(chunk->_sig);
 }
 
 /* Consumer: done with the payload; the chunk is CLEAR again. */
