@@ -14,9 +14,10 @@
 #include <l4/sys/err.h>
 #include <l4/util/util.h>
 #include "l4test.h"
+#include "shmc_test.h"
 
 #define AREA_SIZE (16UL << 10)
-#define DATA_CAPACITY 256
+#define DATA_CAPACITY SHMC_TEST_CAPACITY
 #define ROUNDS 300
 #define STACK_SIZE 16384
 
@@ -85,55 +86,35 @@ static void __attribute__((noreturn)) party_end(struct party *p, const char *fai
 	l4_sleep_forever();
 }
 
-/* Words of round i: their number varies, so the size matters too. */
-static unsigned round_words(unsigned i) { return 1 + (i * 7) % (DATA_CAPACITY / 8); }
-static l4_umword_t round_word(unsigned i, unsigned k) { return i * 1000003UL + k; }
-
-/* Wait until the main thread and both parties have marked themselves
- * initialised: each has bound its signal, so no trigger goes unheard. */
-static void wait_all_initialized(l4shmc_area_t *a)
-{
-	l4_umword_t mask = 0;
-	while (l4shmc_get_initialized_clients(a, &mask) == 0 && __builtin_popcountl(mask) < 3)
-		l4_sleep(1);
-}
+/* Stop at the first failing step, with what it returned. */
+#define STEP(p, what, call) do { long r_ = (call); if (r_) party_end(p, what, r_); } while (0)
 
 static void producer(void)
 {
 	l4shmc_area_t *a = &prod.area;
 	l4shmc_chunk_t chunk;
 	static l4shmc_signal_t ready_sig, done_sig;
-	long r;
-	if ((r = l4shmc_attach("shm", a)))
-		party_end(&prod, "attach", r);
-	if ((r = l4shmc_add_chunk(a, "data", DATA_CAPACITY, &chunk)))
-		party_end(&prod, "add_chunk data", r);
-	if ((r = l4shmc_add_signal(a, "prod", &ready_sig)))
-		party_end(&prod, "add_signal prod", r);
+	STEP(&prod, "attach", l4shmc_attach("shm", a));
+	STEP(&prod, "add_chunk data", l4shmc_add_chunk(a, SHMC_TEST_CHUNK, DATA_CAPACITY, &chunk));
+	STEP(&prod, "add_signal prod", l4shmc_add_signal(a, "prod", &ready_sig));
 	l4shmc_connect_chunk_signal(&chunk, &ready_sig);
-	if ((r = l4shmc_attach_signal(a, "done", prod.thread, &done_sig)))
-		party_end(&prod, "attach_signal done", r);
+	STEP(&prod, "attach_signal done", l4shmc_attach_signal(a, "done", prod.thread, &done_sig));
 	l4shmc_mark_client_initialized(a);
-	wait_all_initialized(a);
+	shmc_test_wait_clients(a, 3);
 	for (unsigned i = 0; i < ROUNDS; i++) {
 		while (l4shmc_chunk_try_to_take(&chunk) < 0) {
 			/* Still the consumer's: wait until it says it is done. */
 			l4shmc_signal_t *got = NULL;
-			if ((r = l4shmc_enable_signal(&done_sig)))
-				party_end(&prod, "enable_signal done", r);
-			if ((r = l4shmc_wait_any(&got)))
-				party_end(&prod, "wait_any", r);
+			STEP(&prod, "enable_signal done", l4shmc_enable_signal(&done_sig));
+			STEP(&prod, "wait_any", l4shmc_wait_any(&got));
 			if (got != &done_sig)
 				party_end(&prod, "wait_any: not the done signal", (long)got);
 			prod.waits++;
 		}
 		if (chunk._chunk->_status != L4SHMC_CHUNK_BUSY_WRITING)
 			party_end(&prod, "status after take", (long)chunk._chunk->_status);
-		l4_umword_t *w = l4shmc_chunk_ptr(&chunk);
-		for (unsigned k = 0; k < round_words(i); k++)
-			w[k] = round_word(i, k);
-		if ((r = l4shmc_chunk_ready_sig(&chunk, round_words(i) * 8)))
-			party_end(&prod, "chunk_ready_sig", r);
+		shmc_test_fill(&chunk, i);
+		STEP(&prod, "chunk_ready_sig", l4shmc_chunk_ready_sig(&chunk, shmc_test_words(i) * 8));
 		prod.rounds++;
 	}
 	party_end(&prod, NULL, 0);
@@ -144,38 +125,25 @@ static void consumer(void)
 	l4shmc_area_t *a = &cons.area;
 	l4shmc_chunk_t chunk;
 	static l4shmc_signal_t ready_sig, done_sig;
-	long r;
-	if ((r = l4shmc_attach("shm", a)))
-		party_end(&cons, "attach", r);
-	if ((r = l4shmc_attach_signal(a, "prod", cons.thread, &ready_sig)))
-		party_end(&cons, "attach_signal prod", r);
-	if ((r = l4shmc_get_signal(a, "done", &done_sig)))
-		party_end(&cons, "get_signal done", r);
+	STEP(&cons, "attach", l4shmc_attach("shm", a));
+	STEP(&cons, "attach_signal prod", l4shmc_attach_signal(a, "prod", cons.thread, &ready_sig));
+	STEP(&cons, "get_signal done", l4shmc_get_signal(a, "done", &done_sig));
 	/* The producer adds the chunk: wait for it to appear. */
-	if ((r = l4shmc_get_chunk_to(a, "data", ~0UL, &chunk)))
-		party_end(&cons, "get_chunk_to data", r);
+	STEP(&cons, "get_chunk_to data", l4shmc_get_chunk_to(a, SHMC_TEST_CHUNK, ~0UL, &chunk));
 	if (l4shmc_chunk_capacity(&chunk) != DATA_CAPACITY)
 		party_end(&cons, "capacity", l4shmc_chunk_capacity(&chunk));
 	l4shmc_connect_chunk_signal(&chunk, &ready_sig);
 	l4shmc_mark_client_initialized(a);
 	for (unsigned i = 0; i < ROUNDS; i++) {
-		if ((r = l4shmc_wait_chunk(&chunk)))
-			party_end(&cons, "wait_chunk", r);
+		STEP(&cons, "wait_chunk", l4shmc_wait_chunk(&chunk));
 		/* One trigger per ready chunk: it must be there now. */
-		if ((r = l4shmc_chunk_try_to_take_for_reading(&chunk)))
-			party_end(&cons, "take_for_reading after the signal", r);
+		STEP(&cons, "take_for_reading after the signal", l4shmc_chunk_try_to_take_for_reading(&chunk));
 		if (chunk._chunk->_status != L4SHMC_CHUNK_BUSY_READING)
 			party_end(&cons, "status after take_for_reading", (long)chunk._chunk->_status);
-		long size = l4shmc_chunk_size(&chunk);
-		const l4_umword_t *w = l4shmc_chunk_ptr(&chunk);
-		int same = size == (long)round_words(i) * 8;
-		for (unsigned k = 0; same && k < round_words(i); k++)
-			same = w[k] == round_word(i, k);
-		cons.bad += !same;
+		cons.bad += !shmc_test_check(&chunk, i);
 		cons.waits++;
 		l4shmc_chunk_consumed(&chunk);
-		if ((r = l4shmc_trigger(&done_sig)))
-			party_end(&cons, "trigger done", r);
+		STEP(&cons, "trigger done", l4shmc_trigger(&done_sig));
 		cons.rounds++;
 	}
 	party_end(&cons, NULL, 0);
