@@ -4,46 +4,37 @@
  * "done".  Started with caps { shm = dataspace (rw), prod = IRQ, done =
  * IRQ }.  Exit code 0 if every chunk arrived as sent. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <l4/re/env.h>
 #include "shmc_test.h"
 
-static int fail(const char *what, long r)
-{
-	printf("shmc_cons: %s failed: %ld\n", what, r);
-	return 1;
-}
-
 int main(int argc, char **argv)
 {
-	unsigned rounds = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 100;
-	static l4shmc_area_t area;
-	static l4shmc_signal_t ready, done;
-	l4shmc_chunk_t chunk;
+	static struct shmc_test_party t;
+	unsigned rounds = shmc_test_rounds(argc, argv);
 	long r;
-	if ((r = l4shmc_attach("shm", &area)))
-		return fail("attach \"shm\"", r);
-	if ((r = l4shmc_attach_signal(&area, "prod", l4re_env()->main_thread, &ready)))
-		return fail("attach_signal \"prod\"", r);
-	if ((r = l4shmc_get_signal(&area, "done", &done)))
-		return fail("get_signal \"done\"", r);
+	if ((r = l4shmc_attach("shm", &t.area)))
+		return shmc_test_fail("shmc_cons", "attach \"shm\"", r);
+	if ((r = l4shmc_attach_signal(&t.area, "prod", l4re_env()->main_thread, &t.ready)))
+		return shmc_test_fail("shmc_cons", "attach_signal \"prod\"", r);
+	if ((r = l4shmc_get_signal(&t.area, "done", &t.done)))
+		return shmc_test_fail("shmc_cons", "get_signal \"done\"", r);
 	/* The producer adds the chunk; it may not have yet. */
-	if ((r = l4shmc_get_chunk_to(&area, SHMC_TEST_CHUNK, ~0UL, &chunk)))
-		return fail("get_chunk_to", r);
-	l4shmc_connect_chunk_signal(&chunk, &ready);
-	l4shmc_mark_client_initialized(&area);
-	printf("shmc_cons: client %ld, found the chunk\n", l4shmc_get_client_nr(&area));
+	if ((r = l4shmc_get_chunk_to(&t.area, SHMC_TEST_CHUNK, ~0UL, &t.chunk)))
+		return shmc_test_fail("shmc_cons", "get_chunk_to", r);
+	l4shmc_connect_chunk_signal(&t.chunk, &t.ready);
+	l4shmc_mark_client_initialized(&t.area);
+	printf("shmc_cons: client %ld, found the chunk\n", l4shmc_get_client_nr(&t.area));
 	unsigned good = 0;
 	for (unsigned i = 0; i < rounds; i++) {
-		if ((r = l4shmc_wait_chunk(&chunk)))
-			return fail("wait_chunk", r);
+		if ((r = l4shmc_wait_chunk(&t.chunk)))
+			return shmc_test_fail("shmc_cons", "wait_chunk", r);
 		/* Each signal announces one ready chunk. */
-		if ((r = l4shmc_chunk_try_to_take_for_reading(&chunk)))
-			return fail("take_for_reading after the signal", r);
-		good += shmc_test_check(&chunk, i);
-		l4shmc_chunk_consumed(&chunk);
-		if ((r = l4shmc_trigger(&done)))
-			return fail("trigger \"done\"", r);
+		if ((r = l4shmc_chunk_try_to_take_for_reading(&t.chunk)))
+			return shmc_test_fail("shmc_cons", "take_for_reading after the signal", r);
+		good += shmc_test_check(&t.chunk, i);
+		l4shmc_chunk_consumed(&t.chunk);
+		if ((r = l4shmc_trigger(&t.done)))
+			return shmc_test_fail("shmc_cons", "trigger \"done\"", r);
 	}
 	printf("shmc_cons: received %u chunks, %u as sent\n", rounds, good);
 	return good == rounds ? 0 : 1;

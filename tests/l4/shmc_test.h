@@ -2,6 +2,8 @@
  * the payload of each round, and the start-up hand-shake. */
 #ifndef SHMC_TEST_H
 #define SHMC_TEST_H
+#include <stdio.h>
+#include <stdlib.h>
 #include <l4/shmc/shmc.h>
 #include <l4/util/util.h>
 
@@ -38,5 +40,26 @@ static inline void shmc_test_wait_clients(l4shmc_area_t *a, int n)
 	l4_umword_t mask = 0;
 	while (l4shmc_get_initialized_clients(a, &mask) == 0 && __builtin_popcountl(mask) < n)
 		l4_sleep(1);
+}
+
+/* What the producer and consumer programs hold: the area, the signals
+ * "prod" (a chunk is ready) and "done" (it was consumed), the chunk. */
+struct shmc_test_party {
+	l4shmc_area_t area;
+	l4shmc_signal_t ready, done;
+	l4shmc_chunk_t chunk;
+};
+
+/* The producer and consumer programs: rounds from argument 1 (default
+ * 100), and how a failed step ends them. */
+static inline unsigned shmc_test_rounds(int argc, char **argv)
+{
+	return argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 100;
+}
+
+static inline int shmc_test_fail(const char *who, const char *what, long r)
+{
+	printf("%s: %s failed: %ld\n", who, what, r);
+	return 1;
 }
 #endif
