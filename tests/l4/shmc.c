@@ -254,8 +254,13 @@ int main(void)
 	CHECK(l4shmc_mark_client_initialized(&area) == 0, "main thread marked initialised");
 	CHECK(thread_start(producer, prod_stack, &prod.thread) == 0, "producer thread started");
 	CHECK(thread_start(consumer, cons_stack, &cons.thread) == 0, "consumer thread started");
-	while (!__atomic_load_n(&prod.finished, __ATOMIC_ACQUIRE) || !__atomic_load_n(&cons.finished, __ATOMIC_ACQUIRE))
+	/* Until both are done, or one failed (the other may then wait forever). */
+	for (;;) {
+		int pf = __atomic_load_n(&prod.finished, __ATOMIC_ACQUIRE), cf = __atomic_load_n(&cons.finished, __ATOMIC_ACQUIRE);
+		if ((pf && cf) || (pf && prod.failed) || (cf && cons.failed))
+			break;
 		l4_sleep(5);
+	}
 	report("producer", &prod);
 	report("consumer", &cons);
 	CHECK(prod.rounds == ROUNDS && cons.rounds == ROUNDS && cons.waits == ROUNDS && cons.bad == 0,

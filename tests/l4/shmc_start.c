@@ -8,6 +8,7 @@
 #include <l4/re/c/namespace.h>
 #include <l4/re/c/util/cap_alloc.h>
 #include <l4/umol4/launch.h>
+#include <l4/util/util.h>
 #include "l4test.h"
 
 static struct umol4_child *start(const char *prog, const char *rounds, struct umol4_launch_cap const *caps)
@@ -41,10 +42,18 @@ int main(int argc, char **argv)
 	struct umol4_child *p = start("shmc_prod", rounds, caps), *c = start("shmc_cons", rounds, caps);
 	CHECK(p && c, "started rom/shmc_prod and rom/shmc_cons with caps shm, prod, done");
 	int pcode = -1, ccode = -1;
-	if (p)
-		umol4_child_wait(p, ~0UL, &pcode);
-	if (c)
-		umol4_child_wait(c, ~0UL, &ccode);
+	/* Until both have ended; if one fails, the other may wait for it
+	 * forever: end it. */
+	while (p && c) {
+		enum umol4_child_state ps = umol4_child_state(p, &pcode), cs = umol4_child_state(c, &ccode);
+		if (ps != UMOL4_CHILD_RUNNING && cs != UMOL4_CHILD_RUNNING)
+			break;
+		if (ps != UMOL4_CHILD_RUNNING && pcode)
+			umol4_child_kill(c);
+		if (cs != UMOL4_CHILD_RUNNING && ccode)
+			umol4_child_kill(p);
+		l4_sleep(10);
+	}
 	CHECK(pcode == 0, "the producer exited with 0 (%d)", pcode);
 	CHECK(ccode == 0, "the consumer exited with 0: every chunk arrived as sent (%d)", ccode);
 	L4TEST_DONE();
