@@ -43,7 +43,7 @@ $(B)/umol4: $(KSRC) $(KHDR)
 UCC := sdk/bin/umol4-cc
 UCFLAGS := -std=gnu11 $(WARN) -O2 -g
 SDKLIB_SRC := sdk/lib/umol4/start.S sdk/lib/umol4/emul.c $(wildcard sdk/lib/l4sys/*.c) $(wildcard sdk/lib/l4util/*.c) \
-	$(wildcard sdk/lib/sigma0/*.c) $(wildcard sdk/lib/l4re/*.c)
+	$(wildcard sdk/lib/sigma0/*.c) $(wildcard sdk/lib/l4re/*.c) $(wildcard sdk/lib/shmc/*.c)
 SDKLIB_OBJ := $(patsubst %,$(B)/sdk/obj/%.o,$(SDKLIB_SRC))
 $(B)/sdk/obj/%.o: % $(wildcard sdk/include/l4/*/*.h) $(wildcard sdk/lib/*/*.h)
 	@mkdir -p $(dir $@)
@@ -56,6 +56,7 @@ sdk: $(B)/sdk/libumol4.a
 EXAMPLES := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 L4TESTS  := $(patsubst tests/l4/%.c,$(B)/tests/l4/%,$(wildcard tests/l4/*.c))
 $(B)/examples/% $(B)/tests/l4/%: $(B)/sdk/libumol4.a
+$(B)/tests/l4/shmc $(B)/tests/l4/shmc_prod $(B)/tests/l4/shmc_cons: tests/l4/shmc_test.h
 $(B)/examples/%: examples/%.c $(B)/sdk/libumol4.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $<

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
+#include <sys/wait.h>
 #include <l4/sys/task.h>
 #include "kernel.h"
 
@@ -474,8 +475,13 @@ void task_process_exited(int pid, int status)
 	struct task *t = task_by_pid(pid);
 	if (!t)
 		return;
-	if (!t->killed_by_kernel)
+	/* A process that ended itself (exit_group) was not ended by a stop of
+	 * the kernel, which kills: a thread whose page-fault or exception IPC
+	 * failed because its process was already going away did not crash it. */
+	if (!t->killed_by_kernel || WIFEXITED(status)) {
 		t->exit_status = status;
+		t->killed_by_kernel = false;
+	}
 	t->dead = true;
 	if (boot.trace & TRACE_TASK)
 		kernel_log("task %s (pid %d) ended, status %#x", t->obj.name, pid, status);

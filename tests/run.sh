@@ -156,6 +156,19 @@ for p in seccomp ptrace; do
 		grep -qE '^umol4: task kdvictim \(pid [0-9]+\) ended' "$out" &&
 		grep -qF 'task kdvictim, thread kdmain: unhandled exception, trap 14' "$out" && echo 1)"
 
+	# libshmc in one task: a dataspace and two IRQs as its own named caps,
+	# chunk statuses, signals, error returns, a producer and a consumer thread
+	l4suite_moe $p shmc "libshmc: areas, chunk statuses, signals, errors, producer/consumer threads"
+
+	# the shmc producer and consumer as two tasks, started by a third with
+	# caps { shm = dataspace, prod = IRQ, done = IRQ } (as a ned script will)
+	timeout 60 "$U" --platform=$p --module="$B/tests/l4/shmc_start=shmc_start" --module="$B/tests/l4/shmc_prod=shmc_prod" \
+		--module="$B/tests/l4/shmc_cons=shmc_cons" run "$B/umol4-moe" --init=rom/shmc_start -- 200 >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: under moe: shmc producer and consumer tasks (200 chunks through a shared dataspace and two IRQs)" \
+		"$([ $rc = 0 ] && grep -q '| PASSED' "$out" && grep -q 'shmc_cons: received 200 chunks, 200 as sent' "$out" &&
+		   grep -q 'shmc_prod: sent 200 chunks' "$out" && ! grep -q 'not ok' "$out" && echo 1)"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
