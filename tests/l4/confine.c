@@ -40,6 +40,8 @@ static volatile unsigned long call_args[7];   /* nr, then six arguments */
 static volatile unsigned long site;           /* stub address to jump to */
 static volatile unsigned long sites[MAX_SITES];
 static volatile unsigned nsites;
+static volatile unsigned long ud2s[MAX_SITES];  /* the stub's ud2 instructions */
+static volatile unsigned nud2;
 static char probe_path[256];
 static l4_cap_idx_t faulted;
 static volatile unsigned long rec_kind, rec_trap, rec_ip, rec_addr, rec_rax, reports;
@@ -171,13 +173,20 @@ static void attacker(void)
 	case A_OWN_SYSCALL: own_syscall(); break;
 	case A_STUB_SYSCALL: jump_with_call(site);
 	case A_GARBAGE: {
-		/* First find the syscall and ud2 instructions of the stub's first
-		 * page (a ud2 is where new threads wait to be born). */
+		/* First find the syscall and the ud2 instructions of the stub's
+		 * first page (a ud2 is where new threads wait to be born). */
 		const volatile unsigned char *p = (const volatile unsigned char *)UMOL4_STUB_BASE;
-		nsites = 0;
-		for (unsigned i = 0; i + 1 < 0x1000 && nsites < MAX_SITES; i++)
-			if (p[i] == 0x0f && (p[i + 1] == 0x05 || p[i + 1] == 0x0b))   /* syscall, ud2 */
+		nsites = nud2 = 0;
+		for (unsigned i = 0; i + 1 < 0x1000; i++) {
+			if (p[i] == 0x0f && p[i + 1] == 0x05 && nsites < MAX_SITES)
 				sites[nsites++] = UMOL4_STUB_BASE + i;
+			/* A ud2 in the L4 entry code (its first 0x100 bytes) is the
+			 * seccomp stub's resume marker: jumping there replays the
+			 * thread's last return from the kernel, which gives it
+			 * nothing new and never reports; those are left out. */
+			if (p[i] == 0x0f && p[i + 1] == 0x0b && i >= 0x100 && nud2 < MAX_SITES)
+				ud2s[nud2++] = UMOL4_STUB_BASE + i;
+		}
 		send_garbage(3000);
 		break;
 	}
@@ -296,7 +305,7 @@ int main(int argc, char **argv)
 	/* The same calls, entered on every syscall instruction of the stub. */
 	CHECK(run(A_GARBAGE), "the attacker sent %lu garbage messages to every kind of object; the kernel serves on",
 	      garbage_sent);
-	CHECK(nsites > 0, "the stub's first page holds %u syscall and ud2 instructions", nsites);
+	CHECK(nsites > 0, "the stub's first page holds %u syscall instructions", nsites);
 	int trapped = 0, tries = 0;
 	for (unsigned s = 0; s < nsites; s++)
 		for (unsigned i = 0; i < ncalls; i++) {
@@ -307,6 +316,16 @@ int main(int argc, char **argv)
 		}
 	CHECK(trapped == tries, "%d jumps into the stub with forbidden calls: each ended in a fault or exception, kernel serving",
 	      tries);
+	/* A jump onto a ud2, the birth point of new threads among them, is an
+	 * invalid opcode like any other (it used to hang the thread). */
+	int ud = 0;
+	set_call(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	for (unsigned k = 0; k < nud2; k++) {
+		site = ud2s[k];
+		ud += run(A_STUB_SYSCALL) && rec_kind == 2 && rec_trap == 6;
+	}
+	CHECK(ud == (int)nud2, "%d jumps onto the stub's ud2 instructions past its entry code (none on ptrace): invalid opcode each (%d)",
+	      nud2, ud);
 	CHECK(run(A_WRITE_CODE) && rec_kind == 1 && (rec_addr & ~7UL) == UMOL4_STUB_BASE,
 	      "afterwards the stub is still read-only in B and B still reports its faults");
 	printf("victim pid %ld, probe %s\n", victim, probe_path);
