@@ -694,6 +694,11 @@ static void __attribute__((noreturn)) run_init(void)
 		}
 		else if (umol4_child_wait(c, ~0UL, &code) < 0)
 			code = 127;
+		/* One call through moe's own server loop before ending: it
+		 * answers only after it has finished every message it took
+		 * before, e.g. printing the init program's last log line. */
+		if (r >= 0)
+			l4re_ds_size(e->cap);
 	}
 	for (;;)
 		__asm__ volatile("syscall" : : "a"(231), "D"(code) : "rcx", "r11", "memory");
