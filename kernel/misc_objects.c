@@ -176,6 +176,16 @@ static void debugger_invoke(struct kobj *o, struct invocation *inv)
 		inv_ok(inv, 1);
 		return;
 	}
+	case UMOL4_DEBUGGER_PRIO_OP: {
+		struct kobj *k = item_object(inv);
+		if (!k || k->type != KOBJ_THREAD) {
+			inv_error(inv, L4_EINVAL);
+			return;
+		}
+		inv->reply_mr[0] = ((struct thread *)k)->prio;
+		inv_ok(inv, 1);
+		return;
+	}
 	case L4_KDEBUG_ENTER:
 	case L4_KDEBUG_OUTNSTRING: {
 		size_t len = v;

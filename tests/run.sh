@@ -82,6 +82,7 @@ for p in seccomp ptrace; do
 		result "$1: under moe: $2 ($3)" "$([ $rc = 0 ] && grep -q '| PASSED' "$out" && ! grep -q 'not ok' "$out" && echo 1)"
 	}
 	l4suite_moe $p l4re_mem "shared dataspace, launcher exit code, namespace, quota, memory returned"
+	l4suite_moe $p sched_proxy "scheduler proxy: priorities shifted and capped, info forwarded"
 
 	# ned as the root task: every script in tests/ned is a boot module
 	nedmods=(); for f in tests/ned/*.lua; do nedmods+=("--module=$f"); done

@@ -31,6 +31,7 @@
 #include <l4/sys/rcv_endpoint.h>
 #include <l4/sys/task.h>
 #include <l4/sys/thread.h>
+#include <l4/sys/scheduler.h>
 #include <l4/sys/vcon.h>
 #include <l4/umol4/bootinfo.h>
 #include <l4/umol4/launch.h>
@@ -48,7 +49,7 @@
 #define NS_MAX        128
 #define LOG_LINE      256
 
-enum obj_type { OBJ_FREE, OBJ_FACTORY, OBJ_DATASPACE, OBJ_NAMESPACE, OBJ_LOG, OBJ_RM };
+enum obj_type { OBJ_FREE, OBJ_FACTORY, OBJ_DATASPACE, OBJ_NAMESPACE, OBJ_LOG, OBJ_RM, OBJ_SCHED };
 
 struct ns_entry {
 	char name[64];
@@ -71,6 +72,7 @@ struct object {
 		} ds;
 		struct { struct ns_entry *e; unsigned n; bool read_only; } ns;
 		struct { char tag[9]; char color; char line[LOG_LINE]; unsigned len; bool continued; } log;
+		struct { unsigned limit, offset; } sched;
 	};
 };
 
@@ -542,6 +544,16 @@ static long factory_request(int self, l4_msg_regs_t *m, unsigned words, unsigned
 		}
 		break;
 	}
+	case L4_PROTO_SCHEDULER:
+		/* A scheduler proxy (limit, offset [, cpus]): its clients'
+		 * priorities are shifted by offset and capped at limit. */
+		if (fa.n < 2 || fa.a[0].value > 255 || fa.a[1].value > 255)
+			return -L4_EINVAL;
+		if ((i = object_new(OBJ_SCHED)) >= 0) {
+			objects[i].sched.limit = (unsigned)fa.a[0].value;
+			objects[i].sched.offset = (unsigned)fa.a[1].value;
+		}
+		break;
 	default:
 		return -L4_ENOSYS;
 	}
@@ -556,6 +568,40 @@ static long factory_request(int self, l4_msg_regs_t *m, unsigned words, unsigned
 		objects[i].counted = true;
 	}
 	return 0;
+}
+
+/* ---- scheduler proxies -------------------------------------------------- */
+
+/* run_thread goes to the kernel's scheduler with the priority moved into
+ * the proxy's range; info is the kernel's.  The thread capability arrived
+ * in the scratch slot and is dropped again afterwards. */
+static long sched_request(struct object *o, l4_msg_regs_t *m, unsigned words, bool got_cap, l4_cap_idx_t scratch,
+			  unsigned *reply_words)
+{
+	switch (m->mr[0]) {
+	case L4_SCHEDULER_RUN_THREAD_OP: {
+		if (words < 5 || !got_cap)
+			return -L4_EMSGMISSARG;
+		unsigned long prio = m->mr[3] + o->sched.offset;
+		l4_sched_param_t sp = l4_sched_param(prio > o->sched.limit ? o->sched.limit : (unsigned)prio, m->mr[4]);
+		sp.affinity.gran_offset = m->mr[1];
+		sp.affinity.map = m->mr[2];
+		long r = l4_error(l4_scheduler_run_thread(L4_BASE_SCHEDULER_CAP, scratch, &sp));
+		l4_task_unmap(L4_BASE_TASK_CAP, l4_obj_fpage(scratch, 0, L4_CAP_FPAGE_RWSD), L4_FP_ALL_SPACES);
+		return r;
+	}
+	case L4_SCHEDULER_INFO_OP: {
+		l4_umword_t max = 0;
+		l4_sched_cpu_set_t cpus = l4_sched_cpu_set(words >= 2 ? m->mr[1] : 0, 0, 0);
+		long r = l4_error(l4_scheduler_info(L4_BASE_SCHEDULER_CAP, &max, &cpus));
+		m->mr[0] = cpus.map;
+		m->mr[1] = max;
+		*reply_words = 2;
+		return r;
+	}
+	default:
+		return -L4_ENOSYS;
+	}
 }
 
 /* ---- the server loop -------------------------------------------------- */
@@ -616,6 +662,8 @@ static void __attribute__((noreturn)) serve(void)
 			r = factory_request((int)idx, m, words, &ri);
 		else if (o->type == OBJ_RM && proto == L4RE_PROTO_RM)
 			r = rm_request(m, words, &rw);
+		else if (o->type == OBJ_SCHED && proto == L4_PROTO_SCHEDULER)
+			r = sched_request(o, m, words, got_cap, scratch, &rw);
 		else if (o->type == OBJ_LOG && proto == L4_PROTO_LOG) {
 			/* A vcon write is a send: no one waits for an answer. */
 			if ((m->mr[0] & 0xffff) == L4_VCON_WRITE_OP && words >= 2) {
