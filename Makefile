@@ -22,7 +22,7 @@ $(B)/umol4-stub: $(STUB_SRC) $(B)/stub_filters.c platform/seccomp/stub/stub.ld p
 		-o $@ $(STUB_SRC) $(B)/stub_filters.c
 
 # --- the ptrace platform's stub: code only, run under the tracer ----------
-$(B)/umol4-ptrace-stub: platform/ptrace/stub.S platform/ptrace/stub.h platform/seccomp/stub/stub.ld
+$(B)/umol4-ptrace-stub: platform/ptrace/stub.S platform/ptrace/stub.h platform/seccomp/layout.h platform/seccomp/stub/stub.ld
 	@mkdir -p $(B)
 	$(CC) $(STUBFLAGS) -static -nostdlib -no-pie -Wl,-T,platform/seccomp/stub/stub.ld -Wl,--build-id=none \
 		-o $@ platform/ptrace/stub.S

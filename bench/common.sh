@@ -1,5 +1,6 @@
-# Sourced by the bench scripts: the table they print and how they run an
-# L4 benchmark program on one platform.
+# Sourced by the bench scripts: the table they print, how they run an L4
+# benchmark program on one platform, and the side-by-side block that sets
+# the platforms' figures of one run against each other.
 B=build
 platforms=${PLATFORMS:-seccomp ptrace}
 row() { # name value limit
@@ -13,4 +14,32 @@ run_l4() {
 	"$B/umol4" --platform="$2" run "$B/bench/l4/$1" >"$out" 2>&1 ||
 		{ echo "bench/$1 on $2 failed:" >&2; cat "$out" >&2; return; }
 	grep '_ns ' "$out"
+}
+
+# Every figure printed by figure() is kept, so that side_by_side can set
+# the platforms against each other with numbers of this run only.
+declare -A fig_value fig_limit ptrace_limit
+fig_names=()
+figure() { # platform name value limit
+	row "$1:$2" "$3" "$4"
+	[ -n "${fig_limit[$2]+set}" ] || fig_names+=("$2")
+	fig_value[$1:$2]=$3
+	fig_limit[$2]=$4
+}
+# side_by_side: per figure, seccomp and ptrace and ptrace/seccomp; then the
+# limit that bounds the ptrace figure (ptrace_limit[name] where the ptrace
+# design has its own, e.g. two raw PTRACE_SYSEMU stops per IPC round
+# trip, marked *; else the host limit of the rows above) and ptrace/limit.
+side_by_side() {
+	printf '\n%-30s %10s %10s %8s %12s %8s\n' "figure (ns)" "seccomp" "ptrace" "p/s" "limit" "p/limit"
+	local n s p l
+	for n in "${fig_names[@]}"; do
+		s=${fig_value[seccomp:$n]:-}
+		p=${fig_value[ptrace:$n]:-}
+		l=${ptrace_limit[$n]:-${fig_limit[$n]}}
+		awk -v n="$n" -v s="$s" -v p="$p" -v l="$l" -v own="${ptrace_limit[$n]:+*}" 'BEGIN {
+			printf "%-30s %10s %10s %8s %11d%1s %8s\n", n, s == "" ? "-" : s, p == "" ? "-" : p,
+				s == "" || p == "" ? "-" : sprintf("%.2fx", p / s), l, own,
+				p == "" ? "-" : sprintf("%.2fx", p / l) }'
+	done
 }

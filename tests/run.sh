@@ -50,6 +50,9 @@ for p in seccomp ptrace; do
 	# TRIGGER_EXCEPTION, alien threads, add_ku_mem, a 1 GiB flexpage, copy-on-write, ex_regs in page-fault IPC
 	suite $p memory2 "memory suite 2 (trigger, alien, ku mem, 1 GiB, COW, ex_regs in page faults)"
 
+	# single-stepping: TF in a handler's reply after int3 or TRIGGER_EXCEPTION, TF set by popf
+	suite $p step "single-step: one trap 1 per instruction while the handler keeps TF set"
+
 	# gate deletion: dec_refcnt and the thread's delete IRQ (how moe frees dataspaces)
 	suite $p delirq "gate deletion IRQ after dec_refcnt"
 

@@ -296,19 +296,14 @@ static struct user_regs_struct user_from_regs(const uint64_t *r, const struct us
 
 static void space_gone(struct plat_space *s, int status);
 
-/* Run one system call in the stopped leader and return its result.  The
- * leader rests in the trap after the stub's `syscall; int3`. */
-static long inject(struct plat_space *s, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
-		   uint64_t a3, uint64_t a4, uint64_t a5)
+/* Let the stopped leader run from r until it traps with its IP at
+ * done_ip; r then holds its registers there.  -ESRCH if it is gone. */
+static int run_leader(struct plat_space *s, struct user_regs_struct *r, uint64_t done_ip)
 {
 	if (atomic_load(&s->dead))
 		return -ESRCH;
-	struct user_regs_struct r = s->leader;
-	r.rip = PSTUB_ADDR(PSTUB_SYSCALL);
-	r.rax = nr;
-	r.orig_rax = ~0UL;
-	r.rdi = a0; r.rsi = a1; r.rdx = a2; r.r10 = a3; r.r8 = a4; r.r9 = a5;
-	if (ptrace(PTRACE_SETREGS, s->pid, NULL, &r) || ptrace(PTRACE_CONT, s->pid, NULL, NULL))
+	r->orig_rax = ~0UL;
+	if (ptrace(PTRACE_SETREGS, s->pid, NULL, r) || ptrace(PTRACE_CONT, s->pid, NULL, NULL))
 		return -ESRCH;
 	for (;;) {
 		int st = wait_stop(s->pid);
@@ -317,13 +312,26 @@ static long inject(struct plat_space *s, long nr, uint64_t a0, uint64_t a1, uint
 			return -ESRCH;
 		}
 		if (WSTOPSIG(st) == SIGTRAP && !(st >> 16) &&
-		    !ptrace(PTRACE_GETREGS, s->pid, NULL, &r) && r.rip == PSTUB_ADDR(PSTUB_SYSCALL_DONE))
-			return (long)r.rax;
+		    !ptrace(PTRACE_GETREGS, s->pid, NULL, r) && r->rip == done_ip)
+			return 0;
 		/* An event stop inside the call (clone), or a signal from
 		 * outside: it has no business with the leader. */
 		if (ptrace(PTRACE_CONT, s->pid, NULL, NULL))
 			return -ESRCH;
 	}
+}
+
+/* Run one system call in the stopped leader and return its result.  The
+ * leader rests in the trap after the stub's `syscall; int3`. */
+static long inject(struct plat_space *s, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+		   uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct user_regs_struct r = s->leader;
+	r.rip = PSTUB_ADDR(PSTUB_SYSCALL);
+	r.rax = nr;
+	r.rdi = a0; r.rsi = a1; r.rdx = a2; r.r10 = a3; r.r8 = a4; r.r9 = a5;
+	int e = run_leader(s, &r, PSTUB_ADDR(PSTUB_SYSCALL_DONE));
+	return e ? e : (long)r.rax;
 }
 
 /* ---- reporting to the kernel thread ---------------------------------------- */
@@ -812,6 +820,7 @@ static int do_space_create(struct request *q)
 	const long shared = MAP_SHARED | MAP_FIXED;
 	if (inject(s, SYS_mmap, UMOL4_KIP_ADDR, 0x1000, PROT_READ | PROT_EXEC, shared, STUB_KU_FD, STUB_KIP_OFF) != (long)UMOL4_KIP_ADDR ||
 	    inject(s, SYS_mmap, STUB_TASK_ADDR, 0x1000, PROT_READ | PROT_WRITE, shared, STUB_KU_FD, STUB_TASK_OFF) != (long)STUB_TASK_ADDR ||
+	    inject(s, SYS_mmap, STUB_REQ_ADDR, 0x1000, PROT_READ, shared, STUB_KU_FD, STUB_REQ_OFF) != (long)STUB_REQ_ADDR ||
 	    inject(s, SYS_mmap, STUB_SLOT_ADDR, STUB_MAX_SLOTS * STUB_SLOT_SIZE, PROT_READ | PROT_WRITE, shared,
 		   STUB_KU_FD, STUB_SLOT_OFF) != (long)STUB_SLOT_ADDR ||
 	    /* Everything else goes: exec stack, vDSO. */
@@ -828,18 +837,35 @@ fail:
 	return r;
 }
 
+/* The queued operations, a request page at a time: the leader runs them
+ * all in the stub's batch loop, one stop for up to STUB_MAX_OPS calls
+ * instead of one each.  A failed op ends the loop; the rest go on in the
+ * next run, so every op is tried, as one by one. */
 static int do_sync(struct plat_space *s)
 {
+	struct stub_req_page *page = (struct stub_req_page *)(s->ku + STUB_REQ_OFF);
 	int r = 0;
-	for (unsigned i = 0; i < s->nops; i++) {
-		struct pt_op *op = &s->ops[i];
-		long v = inject(s, op->nr, op->arg[0], op->arg[1], op->arg[2], op->arg[3], op->arg[4], op->arg[5]);
-		if (v == -ESRCH && atomic_load(&s->dead)) {
+	for (unsigned i = 0; i < s->nops;) {
+		unsigned n = s->nops - i < STUB_MAX_OPS ? s->nops - i : STUB_MAX_OPS;
+		for (unsigned k = 0; k < n; k++) {
+			const struct pt_op *op = &s->ops[i + k];
+			page->ops[k] = (struct stub_op){ (uint64_t)op->nr, { op->arg[0], op->arg[1], op->arg[2],
+									      op->arg[3], op->arg[4], op->arg[5] }, 0 };
+		}
+		uint64_t first = STUB_REQ_ADDR + REQ_OPS, end = first + n * OP_SIZE;
+		struct user_regs_struct regs = s->leader;
+		regs.rip = PSTUB_ADDR(PSTUB_BATCH);
+		regs.rbx = first;
+		regs.r12 = end;
+		if (run_leader(s, &regs, PSTUB_ADDR(PSTUB_BATCH_DONE))) {
 			r = -ESRCH;
 			break;
 		}
-		if (v < 0 && v > -4096)
-			r = -EFAULT;
+		/* rbx is past the last op run; the loop moves it only forward. */
+		unsigned ran = regs.rbx > first && regs.rbx <= end ? (unsigned)((regs.rbx - first) / OP_SIZE) : n;
+		if (ran < n || (long)regs.rax < 0)
+			r = -EFAULT;       /* ran < n: the last op run failed */
+		i += ran ? ran : n;
 	}
 	s->nops = 0;
 	return r;

@@ -4,6 +4,7 @@
  * thread wants; the tracer does the rest with the thread's registers.
  * Offsets must match stub.h; .org pads with nop. */
 #include "stub.h"
+#include "../seccomp/layout.h"
 
 	.section .l4entry, "ax"
 	.globl _start
@@ -40,6 +41,28 @@ pstub_l4_entry:
 
 	.org	PSTUB_RESTORER, 0x90
 	ud2
+
+/* The tracer's address-space operations in one go: each op of the
+ * request page (read-only in the task, so no task thread can change one
+ * under the leader) from rbx up to r12 is a system call, made with
+ * registers only.  The first failure ends the run, rbx past that op, so
+ * the tracer knows which one failed; one stop serves up to a page of ops. */
+	.org	PSTUB_BATCH, 0x90
+1:	cmp	%r12, %rbx
+	jae	2f
+	mov	(%rbx), %rax
+	mov	8(%rbx), %rdi
+	mov	16(%rbx), %rsi
+	mov	24(%rbx), %rdx
+	mov	32(%rbx), %r10
+	mov	40(%rbx), %r8
+	mov	48(%rbx), %r9
+	syscall
+	add	$OP_SIZE, %rbx
+	cmp	$-4095, %rax
+	jb	1b
+	.org	PSTUB_BATCH_TRAP, 0x90
+2:	int3
 
 /* The process entry never runs: the tracer catches the task at exec. */
 _start:

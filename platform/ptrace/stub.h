@@ -16,6 +16,9 @@
 #define PSTUB_FAULT        0x40   /* fault signal handler: rdx = ucontext */
 #define PSTUB_FAULT_AFTER  0x42
 #define PSTUB_RESTORER     0x50   /* never used: the tracer loads registers itself */
+#define PSTUB_BATCH        0x60   /* rbx = first op, r12 = end: the request page's ops */
+#define PSTUB_BATCH_TRAP   0xa0   /* its int3, reached when done or after a failed op */
+#define PSTUB_BATCH_DONE   0xa1   /* IP after that int3 */
 
 #define PSTUB_ADDR(off)    (UMOL4_SYSCALL_ENTRY + (off))
 

@@ -13,7 +13,8 @@
  *   UTCB_OFF ...      (where the task asks)         read-write  (UTCB areas)
  *
  * The request page carries the kernel's address-space operations for the
- * stub's mapper thread.  It is read-only in the task, so no L4 thread can
+ * stub's mapper thread (on the ptrace platform: for the leader's batch
+ * loop, ptrace/stub.S).  It is read-only in the task, so no L4 thread can
  * change a request between the kernel's check and the mapper's use.
  * Everything in a slot or the task page is written by the task and is
  * untrusted: the kernel copies what it needs out of it once and checks it. */
