@@ -129,6 +129,10 @@ for p in seccomp ptrace; do
 	cat "$out"
 	result "$p: scenario namespace.lua: a ned namespace holds a channel, found by name; a missing name is ENOENT" \
 		"$([ $rc = 0 ] && grep -q 'adder: found, it answered 42' "$out" && grep -q 'nothing: not in the namespace' "$out" && echo 1)"
+	timeout 60 "$U" --platform=$p -p "$B/tests/l4" ned tests/ned/shmc.lua >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: scenario shmc.lua: libshmc producer and consumer started by ned (150 chunks)" \
+		"$([ $rc = 0 ] && grep -q 'cons    | shmc_cons: received 150 chunks, 150 as sent' "$out" && echo 1)"
 	timeout 60 "$U" --platform=$p -p "$B/examples" boot examples/scenarios/modules.list hello >"$out" 2>&1; rc=$?
 	cat "$out"
 	result "$p: modules.list entry hello: moe starts rom/hello with its arguments" \
