@@ -185,6 +185,7 @@ struct thread {
 	 * l4_thread_ex_regs(TRIGGER_EXCEPTION), and an alien thread's
 	 * reports before and after each of its system calls. */
 	bool pending_trigger;
+	struct thread *regs_asker;     /* waits in l4_thread_ex_regs for our registers */
 	bool dis_alien;                /* the handler allowed the next system call */
 	enum { ALIEN_NONE, ALIEN_BEFORE, ALIEN_AFTER } alien_report;
 

@@ -141,6 +141,28 @@ static void thread_kicked(struct thread *t, const struct plat_entry *e, uint64_t
 	exception_entry(t, &x, PREG_MASK_USER);
 }
 
+/* A thread that asked for our registers with l4_thread_ex_regs while we
+ * ran in user mode gets them now, at our first kernel entry: the IP and
+ * SP where we were (before anything the entry itself changes).  A thread
+ * that gave up waiting meanwhile gets nothing. */
+static void answer_regs_asker(struct thread *t, uint64_t ip, uint64_t sp, bool gone)
+{
+	struct thread *a = t->regs_asker;
+	t->regs_asker = NULL;
+	if (!a || a->state != TS_RECV || a->recv_from != &t->obj)
+		return;
+	ipc_abort(a);
+	if (gone) {
+		thread_resume(a, l4_msgtag(-L4_ENOENT, 0, 0, 0), 0);
+		return;
+	}
+	l4_msg_regs_t *m = l4_utcb_mr_u(a->utcb);
+	m->mr[0] = 0;
+	m->mr[1] = ip;
+	m->mr[2] = sp;
+	thread_resume(a, l4_msgtag(0, 3, 0, 0), 0);
+}
+
 static void *kthread_main(void *arg)
 {
 	struct thread *t = arg;
@@ -151,6 +173,11 @@ static void *kthread_main(void *arg)
 	for (;;) {
 		plat_thread_wait(t->pt, &e);
 		pthread_mutex_lock(&kernel_lock);
+		if (t->regs_asker) {
+			bool regs = e.kind == PLAT_ENTRY_EXCEPTION || e.kind == PLAT_ENTRY_BIRTH;
+			answer_regs_asker(t, regs ? e.regs[PREG_IP] : e.ip, regs ? e.regs[PREG_SP] : e.sp,
+					  e.kind == PLAT_ENTRY_DEATH || t->state == TS_DEAD);
+		}
 		if (e.kind == PLAT_ENTRY_DEATH || t->state == TS_DEAD) {
 			ipc_thread_gone(t);
 			pthread_mutex_unlock(&kernel_lock);
@@ -335,6 +362,16 @@ static void thread_ex_regs(struct thread *t, struct invocation *inv)
 		plat_thread_kick(t->pt);
 	} else if (t->state == TS_READY && t->pending_trigger && t != inv->caller) {
 		plat_thread_kick(t->pt);
+	} else if (t->state == TS_READY && t != inv->caller && !t->regs_asker && inv->want_reply &&
+		   !(op & L4_THREAD_EX_REGS_CANCEL)) {
+		/* A pure query of a thread running in user mode: the registers
+		 * of its last kernel entry are stale; kick it and answer the
+		 * caller with where it really is (answer_regs_asker). */
+		t->regs_asker = inv->caller;
+		inv->no_reply = true;
+		ipc_receive(inv->caller, &t->obj, L4_IPC_TIMEOUT_NEVER, false);
+		plat_thread_kick(t->pt);
+		return;
 	}
 	inv->reply_mr[0] = 0;
 	inv->reply_mr[1] = old_ip;
