@@ -74,13 +74,16 @@ static l4_msgtag_t give(unsigned client, uint64_t phys, unsigned order, unsigned
 }
 
 /* A client's page fault at addr: the same physical page, 1:1.  A whole
- * superpage if all of it is boot-loader memory or already the client's
- * (the root task's image, heap and stack fault in in few IPCs). */
+ * superpage if none of it was handed out yet and all of it is boot-loader
+ * memory (the root task's image, heap and stack fault in in few IPCs).
+ * Once any of a superpage went out page by page, it stays page by page:
+ * a client that lost one page must not get a superpage mapped over the
+ * pages it still has (the kernel refuses that map). */
 static l4_msgtag_t page_fault(unsigned client, l4_umword_t pfa)
 {
 	uint64_t page = pfa & L4_PAGEMASK;
 	uint64_t sp = pfa & ~((1ULL << SUPERPAGE_SHIFT) - 1);
-	if (mm_all(&map, sp, sp + (1ULL << SUPERPAGE_SHIFT), client, MM_ALSO_BOOT))
+	if (mm_all(&map, sp, sp + (1ULL << SUPERPAGE_SHIFT), OWNER_BOOT, 0))
 		return give(client, sp, SUPERPAGE_SHIFT, MM_ALSO_BOOT, sp);
 	return give(client, page, L4_PAGESHIFT, MM_ALSO_FREE | MM_ALSO_BOOT, page);
 }
