@@ -42,10 +42,17 @@ $(B)/umol4: $(KSRC) $(KHDR)
 # --- SDK: task-side library and the compiler wrapper ----------------------
 UCC := sdk/bin/umol4-cc
 UCFLAGS := -std=gnu11 $(WARN) -O2 -g
-SDKLIB_SRC := sdk/lib/umol4/start.S sdk/lib/umol4/emul.c $(wildcard sdk/lib/l4sys/*.c) $(wildcard sdk/lib/l4util/*.c) \
-	$(wildcard sdk/lib/sigma0/*.c) $(wildcard sdk/lib/l4re/*.c) $(wildcard sdk/lib/shmc/*.c)
+# The POSIX personality (personality/: the emulation library below libc)
+# is part of libumol4.a; its table of system-call names comes from musl.
+MUSL_SYSCALL_H ?= /usr/include/x86_64-linux-musl/bits/syscall.h
+PERSONALITY_SRC := $(wildcard personality/*.c personality/*/*.c)
+SDKLIB_SRC := sdk/lib/umol4/start.S $(wildcard sdk/lib/l4sys/*.c) $(wildcard sdk/lib/l4util/*.c) \
+	$(wildcard sdk/lib/sigma0/*.c) $(wildcard sdk/lib/l4re/*.c) $(wildcard sdk/lib/shmc/*.c) $(PERSONALITY_SRC) $(B)/personality/syscall_names.c
 SDKLIB_OBJ := $(patsubst %,$(B)/sdk/obj/%.o,$(SDKLIB_SRC))
-$(B)/sdk/obj/%.o: % $(wildcard sdk/include/l4/*/*.h) $(wildcard sdk/lib/*/*.h)
+$(B)/personality/syscall_names.c: personality/gen_syscall_names.sh $(MUSL_SYSCALL_H)
+	@mkdir -p $(dir $@)
+	sh personality/gen_syscall_names.sh $(MUSL_SYSCALL_H) > $@.tmp && mv $@.tmp $@
+$(B)/sdk/obj/%.o: % $(wildcard sdk/include/l4/*/*.h) $(wildcard sdk/lib/*/*.h) $(wildcard personality/*.h)
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -fno-stack-protector -c -o $@ $<
 $(B)/sdk/libumol4.a: $(SDKLIB_OBJ)
@@ -64,6 +71,17 @@ $(B)/tests/l4/%: tests/l4/%.c tests/l4/l4test.h $(B)/sdk/libumol4.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $<
 all: $(EXAMPLES) $(L4TESTS)
+
+# POSIX tests: each program built for umol4 and natively (static musl),
+# so that tests/run.sh can compare the two outputs.
+POSIX_TESTS := $(patsubst tests/posix/%.c,%,$(wildcard tests/posix/*.c))
+$(B)/tests/posix/%: tests/posix/%.c tests/posix/check.h $(B)/sdk/libumol4.a
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $<
+$(B)/tests/posix-native/%: tests/posix/%.c tests/posix/check.h
+	@mkdir -p $(dir $@)
+	x86_64-linux-musl-gcc -static -std=gnu11 $(WARN) -O2 -o $@ $<
+all: $(addprefix $(B)/tests/posix/,$(POSIX_TESTS)) $(addprefix $(B)/tests/posix-native/,$(POSIX_TESTS))
 
 # --- servers: L4 programs the system itself runs ---------------------------
 SIGMA0_SRC := $(wildcard servers/sigma0/*.c)
@@ -129,11 +147,21 @@ $(B)/bench/native/hello: examples/hello.c
 $(B)/bench/native/loop: tests/l4/loop.c
 	@mkdir -p $(dir $@)
 	x86_64-linux-musl-gcc -static -O2 -o $@ $<
-all: $(BENCH_L4) $(BENCH_HOST) $(BENCH_NATIVE)
+# the POSIX benchmark: each program for umol4 and natively
+BENCH_POSIX := $(patsubst bench/posix/%.c,%,$(wildcard bench/posix/*.c))
+$(B)/bench/posix/%: bench/posix/%.c $(B)/sdk/libumol4.a
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $<
+$(B)/bench/posix-native/%: bench/posix/%.c
+	@mkdir -p $(dir $@)
+	x86_64-linux-musl-gcc -static -std=gnu11 $(WARN) -O2 -o $@ $<
+all: $(BENCH_L4) $(BENCH_HOST) $(BENCH_NATIVE) $(addprefix $(B)/bench/posix/,$(BENCH_POSIX)) \
+	$(addprefix $(B)/bench/posix-native/,$(BENCH_POSIX))
 bench: all
 	@bash bench/ipc.sh
 	@bash bench/fault.sh
 	@bash bench/boot.sh
+	@bash bench/posix.sh
 
 # --- host unit tests: kernel modules linked directly ------------------------
 $(B)/tests/unit/mapdb_test: tests/unit/mapdb_test.c kernel/mapdb.c kernel/mapdb.h

@@ -9,7 +9,7 @@
 #include "kernel.h"
 
 extern const unsigned char kip_clock_blob[], kip_clock_blob_end[];
-static uint64_t tsc0, mult, ns0, khz;
+static uint64_t tsc0, mult, ns0, khz, realtime_offset;
 
 enum { KIP_MEMDESC_OFF = 0xa00 };
 
@@ -27,6 +27,12 @@ void kip_calibrate(void)
 	khz = (uint64_t)(1e6 / ns_per_tick);
 	tsc0 = t1;
 	ns0 = n1;
+	/* The wall clock for the POSIX personality: the host's, as an offset
+	 * to the KIP clock taken once (a host clock step later is not seen). */
+	struct timespec rt, mono;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	realtime_offset = (uint64_t)(rt.tv_sec - mono.tv_sec) * 1000000000u + (uint64_t)(rt.tv_nsec - mono.tv_nsec);
 }
 
 int kip_init(void *page)
@@ -46,6 +52,7 @@ int kip_init(void *page)
 	f[0] = tsc0;
 	f[1] = mult;
 	f[2] = ns0;
+	f[3] = realtime_offset;
 	/* Memory descriptors after the clock code, to the end of the page. */
 	kip->mem_descs = KIP_MEMDESC_OFF;
 	kip->mem_descs_num = physmem_memdescs((l4_kernel_info_mem_desc_t *)((char *)page + KIP_MEMDESC_OFF),

@@ -10,6 +10,7 @@ kip_clock_blob:				/* KIP + 0x800 */
 tsc0:	.quad 0				/* TSC at ns0 */
 mult:	.quad 0				/* ns per TSC tick, 32.32 fixed point */
 ns0:	.quad 0				/* CLOCK_MONOTONIC at tsc0 */
+rt_off:	.quad 0				/* CLOCK_REALTIME - CLOCK_MONOTONIC, ns (umol4_kip_realtime_offset_ns) */
 	.org kip_clock_blob + 0x100	/* KIP + 0x900: microseconds */
 	call	1f
 	xor	%edx, %edx

@@ -177,12 +177,20 @@ for p in seccomp ptrace; do
 		"$([ $rc = 0 ] && grep -q '| PASSED' "$out" && grep -q 'shmc_cons: received 200 chunks, 200 as sent' "$out" &&
 		   grep -q 'shmc_prod: sent 200 chunks' "$out" && ! grep -q 'not ok' "$out" && echo 1)"
 
+	# the POSIX personality: the same programs natively and under moe, outputs compared line by line
+	bash tests/posix/compare.sh $p files; rc=$?
+	result "$p: posix files: rom/, /tmp, /dev/null, fds, dup/fcntl, directories, errno match native" "$([ $rc = 0 ] && echo 1)"
+	OUT="$out" bash tests/posix/compare.sh $p proc unsupported; rc=$?
+	result "$p: posix time and process queries match native; an unsupported call is reported once" \
+		"$([ $rc = 0 ] && [ "$(grep -c '| posix: unsupported system call mincore (27): ENOSYS$' "$out")" = 1 ] && echo 1)"
+
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?
 	result "$p: ex_regs moves a running thread (kick)" "$([ $rc = 0 ] && grep -q '^PASSED' "$out" && echo 1)"
 
 	# isolation: raw system calls reach nothing on the host; an unemulated one stops the task
-	probe=$(mktemp -u /tmp/umol4-probe-XXXXXX)
+	# outside /tmp: the task has a /tmp of its own (an in-task tmpfs)
+	probe=$(mktemp -u "$PWD/$B/umol4-probe-XXXXXX")
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/isolation" "$probe" >"$out" 2>&1; rc=$?
 	cat "$out"
 	result "$p: isolation: no host effect, unemulated syscall stops the task (exit 139)" \

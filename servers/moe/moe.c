@@ -355,8 +355,8 @@ static const struct ns_entry *ns_lookup(struct object *ns, const char *name, uns
 	}
 }
 
-static long ns_request(struct object *o, l4_umword_t label, l4_msg_regs_t *m, unsigned words, unsigned *reply_items,
-		       bool got_cap, l4_cap_idx_t scratch, bool *scratch_used)
+static long ns_request(struct object *o, l4_umword_t label, l4_msg_regs_t *m, unsigned words, unsigned *reply_words,
+		       unsigned *reply_items, bool got_cap, l4_cap_idx_t scratch, bool *scratch_used)
 {
 	unsigned len;
 	const char *name;
@@ -382,6 +382,16 @@ static long ns_request(struct object *o, l4_umword_t label, l4_msg_regs_t *m, un
 		int r = ns_add(o, name, len, scratch, (unsigned)m->mr[1] | L4_CAP_FPAGE_RO, 0);
 		*scratch_used = r == 0;
 		return r;
+	}
+	case NS_OP_LIST: {
+		/* The name of entry MR1 (the POSIX personality lists rom/). */
+		if (words < 2)
+			return -L4_EMSGTOOSHORT;
+		if (m->mr[1] >= o->ns.n)
+			return -L4_ENOENT;
+		const char *entry = o->ns.e[m->mr[1]].name;
+		*reply_words = wire_put_name(m, 0, entry, (unsigned)strlen(entry));
+		return 0;
 	}
 	default:
 		return -L4_ENOSYS;
@@ -657,7 +667,7 @@ static void __attribute__((noreturn)) serve(void)
 		} else if (o->type == OBJ_DATASPACE && proto == L4RE_PROTO_DATASPACE)
 			r = ds_request(o, label, m, words, &rw, &ri, scratch);
 		else if (o->type == OBJ_NAMESPACE && proto == L4RE_PROTO_NAMESPACE)
-			r = ns_request(o, label, m, words, &ri, got_cap, scratch, &scratch_used);
+			r = ns_request(o, label, m, words, &rw, &ri, got_cap, scratch, &scratch_used);
 		else if (o->type == OBJ_FACTORY && proto == L4_PROTO_FACTORY)
 			r = factory_request((int)idx, m, words, &ri);
 		else if (o->type == OBJ_RM && proto == L4RE_PROTO_RM)

@@ -44,6 +44,11 @@ void stub_setup(void)
 		struct kernel_sigaction sa;
 		sa.handler = (void *)stub_signal;
 		sa.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER_FLAG;
+		/* The emulation library may make Linux calls itself (its
+		 * malloc's mmap): a SIGSYS that arrives while SIGSYS is
+		 * blocked makes Linux reset the handler and kill the task. */
+		if (sigs[i] == SIGSYS)
+			sa.flags |= SA_NODEFER;
 		sa.restorer = (void *)stub_restorer;
 		sa.mask = 1UL << (STUB_SIG_KICK - 1);
 		if (stub_syscall6(__NR_rt_sigaction, sigs[i], (long)&sa, 0, 8, 0, 0))

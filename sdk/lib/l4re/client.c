@@ -267,6 +267,25 @@ long l4re_ns_register_obj_srv(l4re_namespace_t srv, char const *name, l4_cap_idx
 	return call(srv, L4RE_PROTO_NAMESPACE, words, items);
 }
 
+long umol4_ns_entry_name(l4re_namespace_t srv, unsigned index, char *name, unsigned size) L4_NOTHROW
+{
+	l4_msg_regs_t *m = l4_utcb_mr();
+	m->mr[0] = NS_OP_LIST;
+	m->mr[1] = index;
+	l4_msgtag_t t = l4_ipc_call(srv, l4_utcb(), l4_msgtag(L4RE_PROTO_NAMESPACE, 2, 0, 0), L4_IPC_NEVER);
+	long r = l4_error(t);
+	if (r < 0)
+		return r;
+	unsigned len;
+	const char *n = wire_get_name(m, 0, l4_msgtag_words(t), &len);
+	if (!n || len >= size)
+		return -L4_ERANGE;
+	for (unsigned i = 0; i < len; i++)
+		name[i] = n[i];
+	name[len] = 0;
+	return len;
+}
+
 /* ---- log and parent --------------------------------------------------- */
 
 void l4re_log_printn_srv(l4_cap_idx_t logcap, char const *s, int len) L4_NOTHROW

@@ -15,6 +15,7 @@
 #include <elf.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/random.h>
 #include <l4/re/env.h>
 #include <l4/re/protocols.h>
 #include <l4/re/c/dataspace.h>
@@ -183,8 +184,14 @@ static int build_stack(struct stack_builder *b, const struct umol4_launch_params
 	env->caps = (l4re_env_cap_entry_t *)push(b, caps, sizeof *caps * (ncaps + 1), 16);
 	l4_addr_t env_at = push(b, env, sizeof *env, 16);
 	l4_addr_t reg_at = push(b, regions, sizeof *regions * (nregions + 1), 16);
+	/* AT_RANDOM: musl's stack protector and the child's getrandom seed;
+	 * from the launcher's own getrandom (see personality/sys/process.c
+	 * for how good that is). */
+	unsigned char seed[16] = { 0 };
+	getrandom(seed, sizeof seed, 0);
+	l4_addr_t seed_at = push(b, seed, sizeof seed, 16);
 	l4_umword_t aux[] = { AT_PAGESZ, L4_PAGESIZE, AT_L4_ENV, env_at, AT_L4_KIP, (l4_umword_t)l4re_kip(),
-			      AT_UMOL4_REGIONS, reg_at, AT_NULL, 0 };
+			      AT_UMOL4_REGIONS, reg_at, AT_RANDOM, seed_at, AT_NULL, 0 };
 	l4_umword_t words = 1 + (argc + 1) + (envc + 1) + sizeof aux / sizeof aux[0];
 	/* argc lands on a 16-byte boundary, as the ABI wants at entry. */
 	b->used = ((b->used + words * 8 + 15) & ~15UL) - words * 8;
@@ -193,7 +200,7 @@ static int build_stack(struct stack_builder *b, const struct umol4_launch_params
 	at = push(b, ptrs, (argc + 1) * 8, 8);
 	l4_umword_t argc_word = (l4_umword_t)argc;
 	at = push(b, &argc_word, 8, 8);
-	if (!at || !env->caps || !env_at || !reg_at)
+	if (!at || !env->caps || !env_at || !reg_at || !seed_at)
 		return -L4_E2BIG;
 	*sp = at;
 	return 0;

@@ -10,7 +10,7 @@
 #include <l4/sys/utcb.h>
 
 enum wire_ds_op        { DS_OP_MAP = 0, DS_OP_CLEAR = 1, DS_OP_INFO = 2, DS_OP_COPY_IN = 3, DS_OP_ALLOCATE = 4 };
-enum wire_ns_op        { NS_OP_QUERY = 0, NS_OP_REGISTER = 1 };
+enum wire_ns_op        { NS_OP_QUERY = 0, NS_OP_REGISTER = 1, NS_OP_LIST = 2 };
 enum wire_parent_op    { PARENT_OP_SIGNAL = 0 };
 enum wire_rm_op        { RM_OP_ATTACH = 0, RM_OP_DETACH = 1, RM_OP_FIND = 2, RM_OP_RESERVE_AREA = 3,
                          RM_OP_FREE_AREA = 4 };

@@ -16,6 +16,7 @@ enum
 {
   L4_KIP_OFFS_READ_US = 0x900,
   L4_KIP_OFFS_READ_NS = 0x980,
+  UMOL4_KIP_OFFS_REALTIME = 0x818,   /* a 64-bit word, not code */
 };
 
 struct l4_kip_platform_info
@@ -100,6 +101,11 @@ L4_INLINE l4_uint64_t l4_kip_clock_ns(l4_kernel_info_t const *kip) L4_NOTHROW
   clock_fn read_ns = (clock_fn)((l4_addr_t)kip + L4_KIP_OFFS_READ_NS);
   return read_ns();
 }
+
+/* umol4: nanoseconds to add to l4_kip_clock_ns() for the wall clock
+ * (CLOCK_REALTIME), the host's offset when the kernel started. */
+L4_INLINE l4_uint64_t umol4_kip_realtime_offset_ns(l4_kernel_info_t const *kip) L4_NOTHROW
+{ return *(l4_uint64_t const *)((l4_addr_t)kip + UMOL4_KIP_OFFS_REALTIME); }
 
 L4_INLINE l4_umword_t l4_kip_clock_lw(l4_kernel_info_t const *kip) L4_NOTHROW
 { return (l4_umword_t)l4_kip_clock(kip); }

@@ -28,6 +28,10 @@ L4_INLINE long l4re_ns_query_srv(l4re_namespace_t srv, char const *name, l4_cap_
  * read-only namespace. */
 long l4re_ns_register_obj_srv(l4re_namespace_t srv, char const *name, l4_cap_idx_t const obj,
                               unsigned flags) L4_NOTHROW;
+/* umol4 extension (moe's namespaces): the name of entry index into name
+ * (size bytes with the NUL); its length, -L4_ENOENT past the last entry,
+ * -L4_ERANGE if it does not fit.  Lets the POSIX personality list rom/. */
+long umol4_ns_entry_name(l4re_namespace_t srv, unsigned index, char *name, unsigned size) L4_NOTHROW;
 
 L4_END_DECLS
 
