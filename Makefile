@@ -64,6 +64,8 @@ EXAMPLES := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 L4TESTS  := $(patsubst tests/l4/%.c,$(B)/tests/l4/%,$(wildcard tests/l4/*.c))
 $(B)/examples/% $(B)/tests/l4/%: $(B)/sdk/libumol4.a
 $(B)/tests/l4/shmc $(B)/tests/l4/shmc_prod $(B)/tests/l4/shmc_cons: tests/l4/shmc_test.h
+$(B)/tests/l4/ringbuf $(B)/tests/l4/rb_send $(B)/tests/l4/rb_recv: tests/l4/rb_test.h
+$(B)/tests/l4/ringbuf: tests/l4/shmc_test.h
 $(B)/examples/%: examples/%.c $(B)/sdk/libumol4.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $<

@@ -133,6 +133,11 @@ for p in seccomp ptrace; do
 	cat "$out"
 	result "$p: scenario shmc.lua: libshmc producer and consumer started by ned (150 chunks)" \
 		"$([ $rc = 0 ] && grep -q 'cons    | shmc_cons: received 150 chunks, 150 as sent' "$out" && echo 1)"
+	timeout 60 "$U" --platform=$p -p "$B/tests/l4" ned tests/ned/ringbuf.lua >"$out" 2>&1; rc=$?
+	cat "$out"
+	result "$p: scenario ringbuf.lua: libshmc ring buffer sender and receiver started by ned (2000 packets of 1 to 996 bytes, wrapping)" \
+		"$([ $rc = 0 ] && grep -q 'rbrecv  | rb_recv: received 2000 packets, 996868 bytes, 2000 as sent and in order; held back 8 times; then empty' "$out" &&
+		   grep -q 'rbsend  | rb_send: sent 2000 packets, 996868 bytes' "$out" && echo 1)"
 	timeout 60 "$U" --platform=$p -p "$B/examples" boot examples/scenarios/modules.list hello >"$out" 2>&1; rc=$?
 	cat "$out"
 	result "$p: modules.list entry hello: moe starts rom/hello with its arguments" \
@@ -167,6 +172,10 @@ for p in seccomp ptrace; do
 	# libshmc in one task: a dataspace and two IRQs as its own named caps,
 	# chunk statuses, signals, error returns, a producer and a consumer thread
 	l4suite_moe $p shmc "libshmc: areas, chunk statuses, signals, errors, producer/consumer threads"
+
+	# the libshmc ring buffer in one task: error returns, commit visibility,
+	# signals, wrap-around of payloads and prefixes, a damaged head
+	l4suite_moe $p ringbuf "libshmc ring buffer: errors, commit, signals, wrap-around, damaged head"
 
 	# the shmc producer and consumer as two tasks, started by a third with
 	# caps { shm = dataspace, prod = IRQ, done = IRQ } (as a ned script will)

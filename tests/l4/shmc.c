@@ -23,23 +23,6 @@
 
 static const long IPC_TIMEOUT = -(L4_EIPC_LO + L4_IPC_RETIMEOUT);
 
-/* Make this program's environment name the given capabilities too, as if
- * its starter had passed them. */
-static void env_add_caps(const char *const *names, const l4_cap_idx_t *caps, unsigned n)
-{
-	static l4re_env_cap_entry_t list[64];
-	unsigned k = 0;
-	for (l4re_env_cap_entry_t const *c = l4re_env()->caps; c && c->flags != ~0UL && k < 48; c++)
-		list[k++] = *c;
-	for (unsigned i = 0; i < n; i++) {
-		list[k] = (l4re_env_cap_entry_t){ caps[i], 0, { 0 } };
-		strncpy(list[k].name, names[i], sizeof list[k].name - 1);
-		k++;
-	}
-	list[k] = (l4re_env_cap_entry_t){ L4_INVALID_CAP, ~0UL, { 0 } };
-	l4re_env()->caps = list;
-}
-
 /* A thread of this task paged by the itas; *cap is set before it runs,
  * so fn can read its own capability.  fn must not use libc state. */
 static int thread_start(void (*fn)(void), char *stack, l4_cap_idx_t *cap)
@@ -168,7 +151,7 @@ int main(void)
 	      l4_error(l4_factory_create_irq(l4re_env()->factory, irq_done)) == 0, "two IRQs");
 	const char *names[] = { "shm", "shm_ro", "prod", "done" };
 	l4_cap_idx_t caps[] = { ds, ds_ro, irq_prod, irq_done };
-	env_add_caps(names, caps, 4);
+	shmc_test_env_add_caps(names, caps, 4);
 	CHECK(l4re_env_get_cap("shm") == ds && l4re_env_get_cap("done") == irq_done, "named in our environment");
 
 	/* Areas. */

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <l4/shmc/shmc.h>
+#include <string.h>
+#include <l4/re/env.h>
 #include <l4/util/util.h>
 
 #define SHMC_TEST_CHUNK "data"
@@ -62,4 +64,22 @@ static inline int shmc_test_fail(const char *who, const char *what, long r)
 	printf("%s: %s failed: %ld\n", who, what, r);
 	return 1;
 }
+
+/* In-task tests: make this program's environment name the given
+ * capabilities too, as if its starter had passed them. */
+static inline void shmc_test_env_add_caps(const char *const *names, const l4_cap_idx_t *caps, unsigned n)
+{
+	static l4re_env_cap_entry_t list[64];
+	unsigned k = 0;
+	for (l4re_env_cap_entry_t const *c = l4re_env()->caps; c && c->flags != ~0UL && k < 48; c++)
+		list[k++] = *c;
+	for (unsigned i = 0; i < n; i++) {
+		list[k] = (l4re_env_cap_entry_t){ caps[i], 0, { 0 } };
+		strncpy(list[k].name, names[i], sizeof list[k].name - 1);
+		k++;
+	}
+	list[k] = (l4re_env_cap_entry_t){ L4_INVALID_CAP, ~0UL, { 0 } };
+	l4re_env()->caps = list;
+}
+
 #endif
