@@ -127,7 +127,7 @@ all: $(B)/tests/ned-fake-loader
 
 # --- every public header compiles with the SDK compiler and its flags ------
 # (compile only: a header that breaks stops the build here, not in a user's program)
-$(B)/tests/sdk/compile_all.o: tests/sdk/compile_all.c $(wildcard sdk/include/l4/*/*.h) $(UCC)
+$(B)/tests/sdk/compile_all.o: tests/sdk/compile_all.c $(shell find sdk/include -name "*.h") $(UCC)
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -c -o $@ $<
 all: $(B)/tests/sdk/compile_all.o

@@ -1,4 +1,5 @@
-/* Compile-only check of the SDK headers: includes each one and uses every function it defines. */
+/* Compile-only check of the SDK headers: includes every public one (a header that stops compiling
+ * breaks the build), and uses each function of the l4/sys and l4/util headers. */
 #include <l4/sys/compiler.h>
 #include <l4/sys/l4int.h>
 #include <l4/sys/consts.h>
@@ -29,6 +30,26 @@
 #include <l4/util/bitops.h>
 #include <l4/util/rdtsc.h>
 #include <l4/util/kip.h>
+#include <l4/re/c/dataspace.h>
+#include <l4/re/c/log.h>
+#include <l4/re/c/mem_alloc.h>
+#include <l4/re/c/namespace.h>
+#include <l4/re/c/parent.h>
+#include <l4/re/c/rm.h>
+#include <l4/re/c/util/cap_alloc.h>
+#include <l4/re/c/util/kumem_alloc.h>
+#include <l4/re/consts.h>
+#include <l4/re/env.h>
+#include <l4/re/protocols.h>
+#include <l4/shmc/ringbuf.h>
+#include <l4/shmc/shmc.h>
+#include <l4/shmc/types.h>
+#include <l4/sigma0/sigma0.h>
+#include <l4/umol4/bootinfo.h>
+#include <l4/umol4/debug.h>
+#include <l4/umol4/launch.h>
+#include <l4/umol4/moe.h>
+#include <l4/util/thread.h>
 
 /* Taking each function's address makes the compiler instantiate (and so
  * type-check) every static inline definition, not only the ones that a
