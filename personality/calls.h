@@ -25,11 +25,14 @@ CALL(clock_gettime, sys_clock_gettime) CALL(clock_getres, sys_clock_getres)
 CALL(gettimeofday, sys_gettimeofday)   CALL(time, sys_time)
 CALL(nanosleep, sys_nanosleep)         CALL(clock_nanosleep, sys_clock_nanosleep)
 /* sys/process.c */
-CALL(getpid, sys_getpid)         CALL(getppid, sys_getppid)       CALL(gettid, sys_gettid)
-CALL(set_tid_address, sys_gettid) CALL(uname, sys_uname)          CALL(getrandom, sys_getrandom)
+CALL(getpid, sys_getpid)         CALL(getppid, sys_getppid)       CALL(uname, sys_uname)
+CALL(getrandom, sys_getrandom)
 CALL(getuid, sys_getid)          CALL(geteuid, sys_getid)         CALL(getgid, sys_getid)
 CALL(getegid, sys_getid)         CALL(exit, sys_exit)             CALL(exit_group, sys_exit)
 CALL(arch_prctl, sys_arch_prctl) CALL(rt_sigprocmask, sys_ignored) CALL(rt_sigaction, sys_ignored)
+/* sys/thread.c (clone and exit of a thread: posix_thread_call) */
+CALL(gettid, sys_gettid)         CALL(set_tid_address, sys_set_tid_address)
+CALL(futex, sys_futex)           CALL(sched_yield, sys_sched_yield)
 /* sys/memory.c */
 CALL(mmap, sys_mmap)             CALL(munmap, sys_munmap)         CALL(brk, sys_brk)
 CALL(mprotect, sys_ignored)      CALL(madvise, sys_ignored)

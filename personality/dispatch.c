@@ -50,17 +50,36 @@ void posix_report_unsupported(long nr)
 	posix_log("): ENOSYS\n");
 }
 
+/* Calls that may block for long, or end the process, run without the
+ * lock, so that other threads go on meanwhile (the futex calls that get
+ * here only wake). */
+static bool lock_free(long nr)
+{
+	return nr == SYS_futex || nr == SYS_nanosleep || nr == SYS_clock_nanosleep ||
+	       nr == SYS_exit_group || nr == SYS_sched_yield;
+}
+
 static long dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 {
-	if (nr >= 0 && nr < CALLS_MAX && handlers[nr])
+	if (nr < 0 || nr >= CALLS_MAX || !handlers[nr]) {
+		posix_lock();
+		posix_report_unsupported(nr);
+		posix_unlock();
+		return -ENOSYS;
+	}
+	if (lock_free(nr))
 		return handlers[nr](a1, a2, a3, a4, a5, a6);
-	posix_report_unsupported(nr);
-	return -ENOSYS;
+	posix_lock();
+	long r = handlers[nr](a1, a2, a3, a4, a5, a6);
+	posix_unlock();
+	return r;
 }
 
 void __umol4_emulate(ucontext_t *uc);
 void __umol4_emulate(ucontext_t *uc)
 {
 	greg_t *g = uc->uc_mcontext.gregs;
+	if (posix_thread_call(g))
+		return;
 	g[REG_RAX] = dispatch(g[REG_RAX], g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9]);
 }

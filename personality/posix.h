@@ -129,6 +129,13 @@ long console_write(const void *buf, size_t len);
 /* Random bytes (sys/process.c), for getrandom and /dev/urandom. */
 void posix_random_fill(void *buf, size_t len);
 
+/* Threads (sys/thread.c): clone and a thread's exit need the caller's
+ * registers (gregs of its ucontext): true if the call was one of them.
+ * The lock keeps handlers one at a time once there are threads. */
+bool posix_thread_call(long long *gregs);
+void posix_lock(void);
+void posix_unlock(void);
+
 /* Say once per call number that a call is not supported. */
 void posix_report_unsupported(long nr);
 void posix_log(const char *s);

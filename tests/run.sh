@@ -192,6 +192,9 @@ for p in seccomp ptrace; do
 	OUT="$out" bash tests/posix/compare.sh $p proc unsupported; rc=$?
 	result "$p: posix time and process queries match native; an unsupported call is reported once" \
 		"$([ $rc = 0 ] && [ "$(grep -c '| posix: unsupported system call mincore (27): ENOSYS$' "$out")" = 1 ] && echo 1)"
+	OUT="$out" bash tests/posix/compare.sh $p threads; rc=$?
+	result "$p: posix threads: mutex counter over 4 joined threads, condvar ping-pong, __thread, timed wait match native" \
+		"$([ $rc = 0 ] && ! grep -q 'unsupported system call' "$out" && echo 1)"
 
 	# a running thread is kicked into the kernel and moved by ex_regs
 	timeout 60 "$U" --platform=$p run "$B/tests/l4/kick" >"$out" 2>&1; rc=$?

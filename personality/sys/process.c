@@ -25,13 +25,6 @@ POSIX_HANDLER(sys_getppid)
 	return posix_launched ? 1 : 0;
 }
 
-/* Threads created through libc do not exist yet: the one thread's id is
- * the process id, as on Linux. */
-POSIX_HANDLER(sys_gettid)
-{
-	return sys_getpid(0, 0, 0, 0, 0, 0);
-}
-
 /* Everything runs as root inside the system: there is nothing to protect
  * with ids until a server checks them. */
 POSIX_HANDLER(sys_getid)

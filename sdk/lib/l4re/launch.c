@@ -169,7 +169,7 @@ static int count(char const *const *v)
 
 static int build_stack(struct stack_builder *b, const struct umol4_launch_params *p, l4re_env_t *env,
 		       const l4re_env_cap_entry_t *caps, unsigned ncaps, const struct runtime_region *regions,
-		       unsigned nregions, l4_umword_t *sp)
+		       unsigned nregions, l4_addr_t phdr, unsigned phnum, l4_umword_t *sp)
 {
 	int argc = count(p->argv), envc = count(p->envp);
 	l4_addr_t ptrs[256];
@@ -191,7 +191,9 @@ static int build_stack(struct stack_builder *b, const struct umol4_launch_params
 	getrandom(seed, sizeof seed, 0);
 	l4_addr_t seed_at = push(b, seed, sizeof seed, 16);
 	l4_umword_t aux[] = { AT_PAGESZ, L4_PAGESIZE, AT_L4_ENV, env_at, AT_L4_KIP, (l4_umword_t)l4re_kip(),
-			      AT_UMOL4_REGIONS, reg_at, AT_RANDOM, seed_at, AT_NULL, 0 };
+			      AT_UMOL4_REGIONS, reg_at, AT_RANDOM, seed_at,
+			      /* musl finds the TLS image (PT_TLS) through them */
+			      AT_PHDR, phdr, AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, phdr ? phnum : 0, AT_NULL, 0 };
 	l4_umword_t words = 1 + (argc + 1) + (envc + 1) + sizeof aux / sizeof aux[0];
 	/* argc lands on a 16-byte boundary, as the ABI wants at entry. */
 	b->used = ((b->used + words * 8 + 15) & ~15UL) - words * 8;
@@ -254,9 +256,13 @@ static int load(struct umol4_child *c, const struct umol4_launch_params *p, unsi
 	unsigned nreg = 0;
 	l4_cap_idx_t next_slot = RUNTIME_FIRST_NAMED + p->num_caps;
 	const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)bin + eh->e_phoff);
+	l4_addr_t phdr = 0;         /* where the program headers are in the child, if loaded */
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
 			continue;
+		if (ph[i].p_offset <= eh->e_phoff &&
+		    eh->e_phoff + (l4_umword_t)eh->e_phnum * sizeof(Elf64_Phdr) <= ph[i].p_offset + ph[i].p_filesz)
+			phdr = ph[i].p_vaddr + (eh->e_phoff - ph[i].p_offset);
 		l4_addr_t lo = ph[i].p_vaddr & ~(L4_PAGESIZE - 1);
 		l4_addr_t hi = (ph[i].p_vaddr + ph[i].p_memsz + L4_PAGESIZE - 1) & ~(L4_PAGESIZE - 1);
 		r = -L4_EINVAL;
@@ -351,7 +357,7 @@ static int load(struct umol4_child *c, const struct umol4_launch_params *p, unsi
 	};
 	struct stack_builder b = { stack_top_local, RUNTIME_STACK_TOP - RUNTIME_STACK_EAGER, 0 };
 	l4_umword_t sp;
-	if ((r = build_stack(&b, p, &env, caps, p->num_caps, regions, nreg, &sp)) < 0 ||
+	if ((r = build_stack(&b, p, &env, caps, p->num_caps, regions, nreg, phdr, eh->e_phnum, &sp)) < 0 ||
 	    (r = map_pages(c->task, (l4_addr_t)stack_top_local, b.child, RUNTIME_STACK_EAGER, L4_FPAGE_RW)) < 0)
 		do { runtime_log("L15\n"); goto out; } while (0);
 
