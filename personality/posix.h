@@ -24,7 +24,8 @@ typedef long posix_handler(long a1, long a2, long a3, long a4, long a5, long a6)
 #define POSIX_FD_MAX      256
 
 /* ---- process-wide state set up by posix_init ---------------------------- */
-extern bool posix_launched;         /* started by a launcher: L4Re environment */
+extern bool posix_launched;   /* started by a launcher: L4Re environment */
+long posix_pid(void);         /* this process's id (sys/process.c) */
 extern const unsigned char *posix_at_random;   /* AT_RANDOM bytes, or NULL */
 long posix_raw_syscall2(long nr, long a, long b);   /* a real Linux call the stub admits */
 void memory_init(uintptr_t heap, uintptr_t heap_size);   /* the root task's heap */

@@ -138,6 +138,12 @@ for p in seccomp ptrace; do
 	result "$p: scenario ringbuf.lua: libshmc ring buffer sender and receiver started by ned (2000 packets of 1 to 996 bytes, wrapping)" \
 		"$([ $rc = 0 ] && grep -q 'rbrecv  | rb_recv: received 2000 packets, 996868 bytes, 2000 as sent and in order; held back 8 times; then empty' "$out" &&
 		   grep -q 'rbsend  | rb_send: sent 2000 packets, 996868 bytes' "$out" && echo 1)"
+	timeout 60 "$U" --platform=$p -p "$B/tests/l4" ned tests/ned/pids.lua >"$out" 2>&1; rc=$?
+	cat "$out"
+	p1=$(sed -n 's/^first *| pid \([0-9]*\) ppid 1 tid \1$/\1/p' "$out")
+	p2=$(sed -n 's/^second *| pid \([0-9]*\) ppid 1 tid \1$/\1/p' "$out")
+	result "$p: posix: two programs get distinct process ids (main thread's tid = pid, parent 1) ($p1, $p2)" \
+		"$([ $rc = 0 ] && [ -n "$p1" ] && [ -n "$p2" ] && [ "$p1" != "$p2" ] && [ "$p1" -gt 1 ] && echo 1)"
 	timeout 60 "$U" --platform=$p -p "$B/examples" boot examples/scenarios/modules.list hello >"$out" 2>&1; rc=$?
 	cat "$out"
 	result "$p: modules.list entry hello: moe starts rom/hello with its arguments" \

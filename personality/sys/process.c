@@ -5,6 +5,7 @@
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <l4/sys/debugger.h>
 #include <l4/sys/kip.h>
 #include <l4/re/env.h>
 #include <l4/re/c/parent.h>
@@ -12,12 +13,26 @@
 #include "../../sdk/lib/l4re/wire.h"
 #include "../posix.h"
 
-/* One task is one process with one id.  A program started by moe or ned
- * is a child of the system's init, so its parent is 1, as for a daemon on
- * Linux; the root task has no parent (0, as Linux's init). */
+/* One task is one process with one id: the kernel's global id of the
+ * task object, unique in the whole system (threads of the task get their
+ * thread objects' ids, from the same series, as tids).  The root task is
+ * 1.  A program started by moe or ned is a child of the system's init,
+ * so its parent is 1, as for a daemon on Linux; the root task has no
+ * parent (0, as Linux's init).  The id is asked for once: the query is an
+ * IPC and uses the message registers. */
+long posix_pid(void)
+{
+	static long pid;
+	if (!pid) {
+		unsigned long id = posix_launched ? l4_debugger_global_id(L4_BASE_TASK_CAP) : 1;
+		pid = id && id < 0x40000000UL ? (long)id : 2;
+	}
+	return pid;
+}
+
 POSIX_HANDLER(sys_getpid)
 {
-	return posix_launched ? 2 : 1;
+	return posix_pid();
 }
 
 POSIX_HANDLER(sys_getppid)

@@ -18,6 +18,7 @@
 #include <l4/re/consts.h>
 #include <l4/re/env.h>
 #include <l4/re/c/util/cap_alloc.h>
+#include <l4/sys/debugger.h>
 #include <l4/sys/factory.h>
 #include <l4/sys/ipc.h>
 #include <l4/sys/scheduler.h>
@@ -54,6 +55,7 @@ struct thread {
 	l4_utcb_t *utcb;
 	l4_cap_idx_t cap;
 	long tid;
+	unsigned uses;              /* how often the slot's L4 thread was a new thread */
 	int *clear_tid;             /* CLONE_CHILD_CLEARTID / set_tid_address */
 	enum thread_state state;
 	int go;                     /* futex word a parked thread waits on */
@@ -161,10 +163,16 @@ static long thread_new(struct thread *t)
 		return -EAGAIN;
 	t->utcb = (l4_utcb_t *)utcb;
 	t->cap = cap;
+	return 0;
+}
+
+/* Start a thread thread_new made (it runs from here on). */
+static long thread_run(struct thread *t)
+{
 	t->state = THREAD_RUNNING;
 	l4_sched_param_t param = l4_sched_param(L4RE_MAIN_THREAD_PRIO, 0);
-	if (l4_error(l4_thread_ex_regs(cap, (l4_umword_t)posix_thread_trampoline, (l4_umword_t)&t->start, 0)) ||
-	    l4_error(l4_scheduler_run_thread(e->scheduler, cap, &param))) {
+	if (l4_error(l4_thread_ex_regs(t->cap, (l4_umword_t)posix_thread_trampoline, (l4_umword_t)&t->start, 0)) ||
+	    l4_error(l4_scheduler_run_thread(l4re_env()->scheduler, t->cap, &param))) {
 		t->state = THREAD_UNUSED;
 		t->utcb = NULL;
 		return -EAGAIN;
@@ -206,19 +214,30 @@ static long thread_clone(greg_t *g)
 	s->rsp = stack - 8;
 	s->tls = flags & CLONE_SETTLS ? (uint64_t)g[REG_R8] : 0;
 	*(uint64_t *)(stack - 8) = s->rip;
-	long tid = t->tid = ++next_tid + 2;
+	/* A new slot gets its L4 thread now, not yet running, so that its
+	 * tid is known and written before the thread can look at it. */
+	long r = t->state == THREAD_PARKED ? 0 : thread_new(t);
+	if (r < 0) {
+		unlock();
+		return r;
+	}
+	/* The thread object's global id, unique among all tasks' pids and
+	 * tids (posix_pid); each reuse of a parked L4 thread is a new thread
+	 * with a new tid: the id plus its reuse count above bit 20. */
+	unsigned long gid = l4_debugger_global_id(t->cap);
+	unsigned long gen = t->uses++ & 0x3ff;
+	long tid = t->tid = gid && gid < (1UL << 20) ? (long)(gid + (gen << 20)) : posix_pid() + 0x100000 + ++next_tid;
 	t->clear_tid = flags & CLONE_CHILD_CLEARTID ? (int *)g[REG_R10] : NULL;
 	if (flags & CLONE_PARENT_SETTID)
 		*(int *)g[REG_RDX] = (int)tid;
 	if (flags & CLONE_CHILD_SETTID)
 		*(int *)g[REG_R10] = (int)tid;
-	long r = 0;
 	if (t->state == THREAD_PARKED) {
 		t->state = THREAD_RUNNING;
 		__atomic_store_n(&t->go, 1, __ATOMIC_RELEASE);
 		raw_futex(&t->go, FUTEX_WAKE_PRIVATE, 1);
 	} else {
-		r = thread_new(t);
+		r = thread_run(t);
 	}
 	unlock();
 	return r < 0 ? r : tid;
