@@ -29,14 +29,6 @@
 
 #define ARCH_SET_FS 0x1002
 
-/* Linux's futex operation numbers (musl has no <linux/futex.h>). */
-enum {
-	FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
-	FUTEX_PRIVATE_FLAG = 128, FUTEX_CMD_MASK = 127,
-	FUTEX_WAIT_PRIVATE = FUTEX_WAIT | FUTEX_PRIVATE_FLAG,
-	FUTEX_WAKE_PRIVATE = FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
-};
-
 /* What a new thread starts with: clone's caller's registers in the order
  * the trampoline pops them, rax 0 and rsp where the return address waits
  * on the child's stack; then the TLS pointer for its FS base. */
@@ -71,14 +63,7 @@ static int *main_clear_tid;
 static bool threaded;           /* set for good by the first clone */
 static int lock_word;           /* 0 free, 1 held, 2 held with waiters */
 
-static long raw_futex(int *addr, long op, long val)
-{
-	long r;
-	register long r10 __asm__("r10") = 0;
-	__asm__ volatile("syscall" : "=a"(r) : "a"((long)SYS_futex), "D"(addr), "S"(op), "d"(val), "r"(r10)
-			 : "rcx", "r11", "memory");
-	return r;
-}
+static long raw_futex(int *addr, long op, long val) { return runtime_futex(addr, op, val, NULL); }
 
 /* A futex mutex on the real futex calls the stub admits. */
 static void lock(void)

@@ -13,9 +13,12 @@
  * signal (its exit code) through a gate per child; it touches only the
  * child table, so it runs without libc thread state. */
 #include <elf.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <l4/re/env.h>
 #include <l4/re/protocols.h>
 #include <l4/re/c/dataspace.h>
@@ -61,6 +64,15 @@ void umol4_launch_params_init(struct umol4_launch_params *p)
 	p->factory = p->mem_alloc = p->scheduler = p->log_factory = p->log = p->binary = L4_INVALID_CAP;
 }
 
+/* The launcher thread and a thread in umol4_child_wait are threads of one
+ * task: a futex on the child's state word lets the waiter sleep until the
+ * state changes. */
+static void set_state(struct umol4_child *c, int state)
+{
+	__atomic_store_n(&c->state, state, __ATOMIC_RELEASE);
+	runtime_futex(&c->state, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
+}
+
 static void __attribute__((noreturn)) parent_loop(void)
 {
 	l4_utcb_t *u = l4_utcb();
@@ -82,9 +94,7 @@ static void __attribute__((noreturn)) parent_loop(void)
 			if (c->used && c->state == UMOL4_CHILD_RUNNING &&
 			    (m->mr[1] == PARENT_SIG_EXIT || m->mr[1] == PARENT_SIG_EXCEPTION)) {
 				c->exit_code = (int)m->mr[2];
-				__atomic_store_n(&c->state, m->mr[1] == PARENT_SIG_EXIT ? UMOL4_CHILD_EXITED
-											  : UMOL4_CHILD_KILLED,
-						 __ATOMIC_RELEASE);
+				set_state(c, m->mr[1] == PARENT_SIG_EXIT ? UMOL4_CHILD_EXITED : UMOL4_CHILD_KILLED);
 			}
 			result = 0;
 		}
@@ -408,13 +418,22 @@ enum umol4_child_state umol4_child_state(struct umol4_child const *c, int *exit_
  * which keeps the parent thread free of any wake-up protocol. */
 int umol4_child_wait(struct umol4_child *c, unsigned long timeout_ms, int *exit_code)
 {
-	for (unsigned long waited = 0;; waited++) {
+	l4_cpu_time_t end = timeout_ms == ~0UL ? 0 : l4_kip_clock(l4re_kip()) + timeout_ms * 1000;
+	for (;;) {
 		enum umol4_child_state s = umol4_child_state(c, exit_code);
 		if (s != UMOL4_CHILD_RUNNING)
 			return (int)s;
-		if (timeout_ms != ~0UL && waited >= timeout_ms)
-			return -L4_EAGAIN;
-		l4_ipc_sleep_ms(1);
+		struct timespec ts, *tp = NULL;
+		if (end) {
+			l4_cpu_time_t now = l4_kip_clock(l4re_kip());
+			if (now >= end)
+				return -L4_EAGAIN;
+			ts.tv_sec = (time_t)((end - now) / 1000000);
+			ts.tv_nsec = (long)((end - now) % 1000000) * 1000;
+			tp = &ts;
+		}
+		/* Sleeps only while the state is still RUNNING. */
+		runtime_futex(&c->state, FUTEX_WAIT_PRIVATE, UMOL4_CHILD_RUNNING, tp);
 	}
 }
 
@@ -422,7 +441,7 @@ int umol4_child_kill(struct umol4_child *c)
 {
 	if (c->state == UMOL4_CHILD_RUNNING) {
 		c->exit_code = 137;
-		__atomic_store_n(&c->state, UMOL4_CHILD_KILLED, __ATOMIC_RELEASE);
+		set_state(c, UMOL4_CHILD_KILLED);
 	}
 	return (int)l4_error(l4_task_delete_obj(L4RE_THIS_TASK_CAP, c->task));
 }

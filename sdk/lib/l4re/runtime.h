@@ -54,4 +54,23 @@ int itas_start(const struct runtime_region *regions);
 /* Print to the kernel log without libc (helper threads). */
 void runtime_log(const char *s);
 
+/* Linux futexes, which both platforms let a task's threads use for real:
+ * the threads of one task are Linux threads of one process.  musl has no
+ * <linux/futex.h>, hence the numbers. */
+enum {
+	FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
+	FUTEX_PRIVATE_FLAG = 128, FUTEX_CMD_MASK = 127,
+	FUTEX_WAIT_PRIVATE = FUTEX_WAIT | FUTEX_PRIVATE_FLAG,
+	FUTEX_WAKE_PRIVATE = FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
+};
+struct timespec;
+static inline long runtime_futex(volatile int *word, long op, long val, const struct timespec *ts)
+{
+	long r;
+	register long r10 __asm__("r10") = (long)ts;
+	__asm__ volatile("syscall" : "=a"(r) : "a"(202L /* SYS_futex */), "D"(word), "S"(op), "d"(val), "r"(r10)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
 #endif
