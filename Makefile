@@ -166,13 +166,13 @@ bench: all
 	@bash bench/posix.sh
 
 # --- host unit tests: kernel modules linked directly ------------------------
-$(B)/tests/unit/mapdb_test: tests/unit/mapdb_test.c kernel/mapdb.c kernel/mapdb.h
+$(B)/tests/unit/mapdb_test: tests/unit/mapdb_test.c tests/unit/unit.h kernel/mapdb.c kernel/mapdb.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Ikernel $(SAN) -o $@ tests/unit/mapdb_test.c kernel/mapdb.c
 all: $(B)/tests/unit/mapdb_test
 
 # the region-manager core of the SDK library, built for the host as well
-$(B)/tests/unit/rm_test: tests/unit/rm_test.c sdk/lib/l4re/rm_regions.c sdk/lib/l4re/rm_regions.h
+$(B)/tests/unit/rm_test: tests/unit/rm_test.c tests/unit/unit.h sdk/lib/l4re/rm_regions.c sdk/lib/l4re/rm_regions.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Isdk/lib/l4re $(SAN) -o $@ tests/unit/rm_test.c sdk/lib/l4re/rm_regions.c
 all: $(B)/tests/unit/rm_test

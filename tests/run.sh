@@ -19,6 +19,13 @@ wait_looping() {
 	for _ in $(seq 600); do grep -q looping "$out" && return; sleep 0.1; done
 }
 
+# umol4 on platform $p with these arguments: output shown and in $out,
+# exit code in $rc.
+umol4_run() {
+	timeout 60 "$U" --platform=$p "$@" >"$out" 2>&1; rc=$?
+	cat "$out"
+}
+
 # An L4 test program that checks itself: exit 0, "PASSED", no "not ok".
 suite() { # platform program description [args...]
 	local p=$1 prog=$2 what=$3
@@ -80,8 +87,7 @@ for p in seccomp ptrace; do
 	# a program moe launched launches a child itself (as ned will): a shared
 	# dataspace, the child's exit code, namespaces, a quota, memory returned
 	l4suite_moe() { # platform module
-		timeout 60 "$U" --platform=$1 --module="$B/tests/l4/$2=$2" run "$B/umol4-moe" --init=rom/$2 >"$out" 2>&1; rc=$?
-		cat "$out"
+		umol4_run --module="$B/tests/l4/$2=$2" run "$B/umol4-moe" --init=rom/$2
 		result "$1: under moe: $2 ($3)" "$([ $rc = 0 ] && grep -q '| PASSED' "$out" && ! grep -q 'not ok' "$out" && echo 1)"
 	}
 	l4suite_moe $p l4re_mem "shared dataspace, launcher exit code, namespace, quota, memory returned"
@@ -89,7 +95,7 @@ for p in seccomp ptrace; do
 
 	# ned as the root task: every script in tests/ned is a boot module
 	nedmods=(); for f in tests/ned/*.lua; do nedmods+=("--module=$f"); done
-	ned() { timeout 60 "$U" --platform=$p "${nedmods[@]}" run "$B/umol4-ned" "$@" >"$out" 2>&1; rc=$?; cat "$out"; }
+	ned() { umol4_run "${nedmods[@]}" run "$B/umol4-ned" "$@"; }
 	ned rom/error.lua
 	result "$p: ned: a script error names file and line, exit 1" \
 		"$([ $rc = 1 ] && grep -q '^ned: rom/error.lua:3: attempt to call a nil value' "$out" && ! grep -q 'not reached' "$out" && echo 1)"
@@ -105,8 +111,7 @@ for p in seccomp ptrace; do
 		"$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" && echo 1)"
 
 	# what ld:start/startv hand to the loader (a stand-in that prints it)
-	timeout 60 "$U" --platform=$p "${nedmods[@]}" run "$B/tests/ned-fake-loader" rom/start.lua >"$out" 2>&1; rc=$?
-	cat "$out"
+	umol4_run "${nedmods[@]}" run "$B/tests/ned-fake-loader" rom/start.lua
 	result "$p: ned: start/startv pass argv, caps with rights, log tag, environment; task wait/state/kill" \
 		"$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" &&
 		grep -q '^loader: start argc=4 \[rom/crypt_server\] \[--key\] \[42\] \[--run\]$' "$out" &&
@@ -117,35 +122,28 @@ for p in seccomp ptrace; do
 
 	# ned under moe (umol4 ned SCRIPT): a client and a server over a channel,
 	# the client's exit code seen by wait(); a dataspace shared by two tasks
-	timeout 60 "$U" --platform=$p -p "$B/examples" ned examples/scenarios/calc.lua >"$out" 2>&1; rc=$?
-	cat "$out"
+	umol4_run -p "$B/examples" ned examples/scenarios/calc.lua
 	result "$p: scenario calc.lua: client and server over a channel, wait() gives exit code 42" \
 		"$([ $rc = 0 ] && grep -q 'client  | 19 + 23 = 42' "$out" && grep -q '^ned     | the client ended with 42' "$out" && echo 1)"
-	timeout 60 "$U" --platform=$p -p "$B/tests/l4" ned tests/ned/shared_ds.lua >"$out" 2>&1; rc=$?
-	cat "$out"
+	umol4_run -p "$B/tests/l4" ned tests/ned/shared_ds.lua
 	result "$p: scenario shared_ds.lua: a moe dataspace written by one task, read by another" \
 		"$([ $rc = 0 ] && grep -q 'reader  | read 16384 bytes, all as written' "$out" && echo 1)"
-	timeout 60 "$U" --platform=$p -p "$B/tests/l4:$B/examples" ned tests/ned/namespace.lua >"$out" 2>&1; rc=$?
-	cat "$out"
+	umol4_run -p "$B/tests/l4:$B/examples" ned tests/ned/namespace.lua
 	result "$p: scenario namespace.lua: a ned namespace holds a channel, found by name; a missing name is ENOENT" \
 		"$([ $rc = 0 ] && grep -q 'adder: found, it answered 42' "$out" && grep -q 'nothing: not in the namespace' "$out" && echo 1)"
-	timeout 60 "$U" --platform=$p -p "$B/tests/l4" ned tests/ned/shmc.lua >"$out" 2>&1; rc=$?
-	cat "$out"
+	umol4_run -p "$B/tests/l4" ned tests/ned/shmc.lua
 	result "$p: scenario shmc.lua: libshmc producer and consumer started by ned (150 chunks)" \
 		"$([ $rc = 0 ] && grep -q 'cons    | shmc_cons: received 150 chunks, 150 as sent' "$out" && echo 1)"
-	timeout 60 "$U" --platform=$p -p "$B/tests/l4" ned tests/ned/ringbuf.lua >"$out" 2>&1; rc=$?
-	cat "$out"
+	umol4_run -p "$B/tests/l4" ned tests/ned/ringbuf.lua
 	result "$p: scenario ringbuf.lua: libshmc ring buffer sender and receiver started by ned (2000 packets of 1 to 996 bytes, wrapping)" \
 		"$([ $rc = 0 ] && grep -q 'rbrecv  | rb_recv: received 2000 packets, 996868 bytes, 2000 as sent and in order; held back 8 times; then empty' "$out" &&
 		   grep -q 'rbsend  | rb_send: sent 2000 packets, 996868 bytes' "$out" && echo 1)"
-	timeout 60 "$U" --platform=$p -p "$B/tests/l4" ned tests/ned/pids.lua >"$out" 2>&1; rc=$?
-	cat "$out"
+	umol4_run -p "$B/tests/l4" ned tests/ned/pids.lua
 	p1=$(sed -n 's/^first *| pid \([0-9]*\) ppid 1 tid \1$/\1/p' "$out")
 	p2=$(sed -n 's/^second *| pid \([0-9]*\) ppid 1 tid \1$/\1/p' "$out")
 	result "$p: posix: two programs get distinct process ids (main thread's tid = pid, parent 1) ($p1, $p2)" \
 		"$([ $rc = 0 ] && [ -n "$p1" ] && [ -n "$p2" ] && [ "$p1" != "$p2" ] && [ "$p1" -gt 1 ] && echo 1)"
-	timeout 60 "$U" --platform=$p -p "$B/examples" boot examples/scenarios/modules.list hello >"$out" 2>&1; rc=$?
-	cat "$out"
+	umol4_run -p "$B/examples" boot examples/scenarios/modules.list hello
 	result "$p: modules.list entry hello: moe starts rom/hello with its arguments" \
 		"$([ $rc = 0 ] && grep -q '^hello   | argv\[0\]=hello, 1 argument' "$out" && echo 1)"
 
@@ -154,8 +152,7 @@ for p in seccomp ptrace; do
 	suite $p semaphore "semaphores: counting, timeout, S right, waiters in order"
 
 	# kdebug output reaches umol4's output; names come back by global id
-	timeout 60 "$U" --platform=$p run "$B/tests/l4/kdebug" >"$out" 2>&1; rc=$?
-	cat "$out"
+	umol4_run run "$B/tests/l4/kdebug"
 	result "$p: kdebug output (new and old names), object names by global id" \
 		"$([ $rc = 0 ] && grep -q '^PASSED' "$out" && ! grep -q '^not ok' "$out" &&
 		grep -qxF 'kdebug line: [Adeadbeef12345beefabc5a -42 xyz0123456789abcdef]' "$out" &&
@@ -209,8 +206,7 @@ for p in seccomp ptrace; do
 	# isolation: raw system calls reach nothing on the host; an unemulated one stops the task
 	# outside /tmp: the task has a /tmp of its own (an in-task tmpfs)
 	probe=$(mktemp -u "$PWD/$B/umol4-probe-XXXXXX")
-	timeout 60 "$U" --platform=$p run "$B/tests/l4/isolation" "$probe" >"$out" 2>&1; rc=$?
-	cat "$out"
+	umol4_run run "$B/tests/l4/isolation" "$probe"
 	result "$p: isolation: no host effect, unemulated syscall stops the task (exit 139)" \
 		"$([ $rc = 139 ] && [ ! -e "$probe" ] && ! grep -q '^not ok' "$out" && grep -q 'Linux system call 39' "$out" && echo 1)"
 

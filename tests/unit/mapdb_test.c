@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include "mapdb.h"
+#include "unit.h"
 
 #define PAGE 0x1000UL
 #define MB   0x100000UL
@@ -30,30 +31,6 @@ static struct tspace spaces[NSPACES];
 
 static int space_id(const struct mspace *s) { return ((const struct tspace *)s->owner)->id; }
 
-/* ---- harness ---------------------------------------------------------------- */
-
-static int tests_run, tests_failed;
-static bool test_ok;
-static int fail_messages;
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-	test_ok = false;
-	if (fail_messages++ >= 20)
-		return;
-	printf("#   ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-#define EXPECT(cond)                                                         \
-	do {                                                                 \
-		if (!(cond))                                                 \
-			fail("line %d: %s", __LINE__, #cond);                \
-	} while (0)
 
 /* ---- shadow page table: what apply() reported, per 4 KiB page ----------------- */
 
@@ -841,8 +818,7 @@ static void test_long_chain(void)
 
 static void run(const char *name, void (*fn)(void))
 {
-	test_ok = true;
-	fail_messages = 0;
+	unit_begin();
 	shadow_reset();
 	for (int i = 0; i < NSPACES; i++) {
 		spaces[i].id = i;
@@ -859,11 +835,7 @@ static void run(const char *name, void (*fn)(void))
 		}
 	if (mapdb_check())
 		fail("mapdb_check after mspace_destroy");
-	tests_run++;
-	if (!test_ok)
-		tests_failed++;
-	printf("%s %d - %s\n", test_ok ? "ok" : "not ok", tests_run, name);
-	fflush(stdout);
+	unit_end(name);
 }
 
 int main(int argc, char **argv)
@@ -889,6 +861,5 @@ int main(int argc, char **argv)
 	run("randomized map/grant/unmap/clear among 4 spaces against a per-page model", test_stress);
 	run("revoke a three-level derivation of 10000 4K pages (time printed)", test_revoke_timing);
 	run("split and revoke a chain of 20000 equally large mappings on a 128K stack", test_long_chain);
-	printf("%s: %d of %d tests passed\n", tests_failed ? "FAILED" : "PASSED", tests_run - tests_failed, tests_run);
-	return tests_failed ? 1 : 0;
+	return unit_summary();
 }

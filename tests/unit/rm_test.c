@@ -10,36 +10,13 @@
 #include <string.h>
 #include <time.h>
 #include "rm_regions.h"
+#include "unit.h"
 
 #define PAGE   RM_PAGE_SIZE
 #define BASE   ((uintptr_t)0x40000000)
 #define WINDOW_PAGES 512
 #define TOP    (BASE + WINDOW_PAGES * PAGE - 1)
 
-/* ---- harness ---------------------------------------------------------------- */
-
-static int tests_run, tests_failed;
-static bool test_ok;
-static int fail_messages;
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-	test_ok = false;
-	if (fail_messages++ >= 20)
-		return;
-	printf("#   ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-#define EXPECT(cond)                                                         \
-	do {                                                                 \
-		if (!(cond))                                                 \
-			fail("line %d: %s", __LINE__, #cond);                \
-	} while (0)
 
 #define POOL_MAX 100000
 static struct rm_node pool[POOL_MAX];
@@ -797,16 +774,11 @@ static void test_many(void)
 
 static void run(const char *name, void (*fn)(void))
 {
-	test_ok = true;
-	fail_messages = 0;
+	unit_begin();
 	map_init(64);
 	fn();
 	CHECK();
-	tests_run++;
-	if (!test_ok)
-		tests_failed++;
-	printf("%s %d - %s\n", test_ok ? "ok" : "not ok", tests_run, name);
-	fflush(stdout);
+	unit_end(name);
 }
 
 int main(int argc, char **argv)
@@ -822,6 +794,5 @@ int main(int argc, char **argv)
 	run("pool exhaustion: -ENOMEM from attach, reserve and split, nothing changed", test_pool_exhaustion);
 	run("randomized attach/detach/areas/find against a per-page model", test_stress);
 	run("50000 regions: searched attach, lookups, detach of every other", test_many);
-	printf("%s: %d of %d tests passed\n", tests_failed ? "FAILED" : "PASSED", tests_run - tests_failed, tests_run);
-	return tests_failed ? 1 : 0;
+	return unit_summary();
 }
