@@ -28,8 +28,6 @@
 #define ROOT_STACK       (1UL << 20)
 #define ROOT_HEAP_MAX    (64UL << 20)
 #define SUPERPAGE        (2UL << 20)
-#define AT_UMOL4_HEAP      0xf8
-#define AT_UMOL4_HEAP_SIZE 0xf9
 
 /* The client label sigma0 sees for the root task: client id 1, shifted
  * past the rights bits the kernel ORs in. */
@@ -98,7 +96,7 @@ static int boot_sigma0(uint64_t *sp, struct elf_image *im)
 	    sigma0_block(SIGMA0_STACK, SIGMA0_STACK_TOP - SIGMA0_STACK, PLAT_R | PLAT_W, &stack) ||
 	    task_map_pages(sigma0_task, UMOL4_SIGMA0_RAM_BASE, 0, physmem_size(), PLAT_R | PLAT_W | PLAT_X))
 		return kernel_log("cannot place sigma0 in physical memory"), -1;
-	const uint64_t aux[][2] = { { AT_UMOL4_HEAP, SIGMA0_HEAP_BASE }, { AT_UMOL4_HEAP_SIZE, SIGMA0_HEAP } };
+	const uint64_t aux[][2] = { { UMOL4_AT_HEAP, SIGMA0_HEAP_BASE }, { UMOL4_AT_HEAP_SIZE, SIGMA0_HEAP } };
 	char *argv[] = { "sigma0" };
 	boot.sigma0_ip = im->entry;
 	return elf_stack(stack + SIGMA0_STACK, SIGMA0_STACK_TOP, im, 1, argv, aux, 2, sp);
@@ -121,7 +119,7 @@ static int boot_root(uint64_t *sp, struct elf_image *im)
 	if (!heap_len || physmem_claim(heap, heap_len, l4_mem_type_bootloader, 0) ||
 	    physmem_claim(stack, ROOT_STACK, l4_mem_type_bootloader, 0))
 		return kernel_log("%s: too little physical memory for its heap and stack", boot.root_path), -1;
-	const uint64_t aux[][2] = { { AT_UMOL4_HEAP, heap }, { AT_UMOL4_HEAP_SIZE, heap_len } };
+	const uint64_t aux[][2] = { { UMOL4_AT_HEAP, heap }, { UMOL4_AT_HEAP_SIZE, heap_len } };
 	boot.root_ip = im->entry;
 	return elf_stack(physmem_kview(stack + ROOT_STACK), stack + ROOT_STACK, im, boot.root_argc, boot.root_argv,
 			 aux, 2, sp);

@@ -3,7 +3,7 @@
  * of a launched program.  Also libc's last step (_Exit) and the log.
  *
  * Two kinds of program: the root task (moe, or a test run directly) gets
- * a heap in physical memory from the kernel (AT_UMOL4_HEAP); a program a
+ * a heap in physical memory from the kernel (UMOL4_AT_HEAP); a program a
  * launcher started gets an L4Re environment (AT_L4_ENV), and its memory
  * and files come through L4Re objects. */
 #define _GNU_SOURCE
@@ -18,8 +18,6 @@
 #include "posix.h"
 #include <ucontext.h>
 
-#define AT_UMOL4_HEAP      0xf8
-#define AT_UMOL4_HEAP_SIZE 0xf9
 #define UMOL4_TASK_PAGE    (UMOL4_STUB_BASE + 0x102000UL)
 
 void __umol4_emulate(ucontext_t *uc);
@@ -65,13 +63,13 @@ void __umol4_init(long *sp)
 	const struct runtime_region *regions = NULL;
 	uintptr_t heap = 0, heap_size = 0;
 	for (p++; p[0]; p += 2) {
-		if (p[0] == AT_UMOL4_HEAP)
+		if (p[0] == UMOL4_AT_HEAP)
 			heap = (uintptr_t)p[1];
-		else if (p[0] == AT_UMOL4_HEAP_SIZE)
+		else if (p[0] == UMOL4_AT_HEAP_SIZE)
 			heap_size = (uintptr_t)p[1];
 		else if (p[0] == AT_L4_ENV)
 			l4re_global_env = (l4re_env_t *)p[1];
-		else if (p[0] == AT_UMOL4_REGIONS)
+		else if (p[0] == UMOL4_AT_REGIONS)
 			regions = (const struct runtime_region *)p[1];
 		else if (p[0] == AT_RANDOM)
 			posix_at_random = (const unsigned char *)p[1];

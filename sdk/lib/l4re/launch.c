@@ -201,7 +201,7 @@ static int build_stack(struct stack_builder *b, const struct umol4_launch_params
 	getrandom(seed, sizeof seed, 0);
 	l4_addr_t seed_at = push(b, seed, sizeof seed, 16);
 	l4_umword_t aux[] = { AT_PAGESZ, L4_PAGESIZE, AT_L4_ENV, env_at, AT_L4_KIP, (l4_umword_t)l4re_kip(),
-			      AT_UMOL4_REGIONS, reg_at, AT_RANDOM, seed_at,
+			      UMOL4_AT_REGIONS, reg_at, AT_RANDOM, seed_at,
 			      /* musl finds the TLS image (PT_TLS) through them */
 			      AT_PHDR, phdr, AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, phdr ? phnum : 0, AT_NULL, 0 };
 	l4_umword_t words = 1 + (argc + 1) + (envc + 1) + sizeof aux / sizeof aux[0];

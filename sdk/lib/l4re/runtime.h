@@ -8,10 +8,9 @@
 #include <l4/sys/types.h>
 #include <l4/re/env.h>
 
-/* Aux vector entry: the regions the launcher attached for the program
- * (image segments, stack) as struct runtime_region[], ended by size 0. */
-#define AT_UMOL4_REGIONS 0xfa
-
+/* What the aux-vector entry UMOL4_AT_REGIONS points at: the regions the
+ * launcher attached for the program (image segments, stack), ended by
+ * size 0. */
 struct runtime_region {
 	l4_addr_t start;
 	l4_umword_t size;

@@ -46,6 +46,13 @@
  * clients that ask for the KIP. */
 #define UMOL4_MEMDESC_SUB_KIP 1
 
+/* umol4's own aux-vector entries: the heap the kernel gives a boot task
+ * (sigma0, the root task), and the regions a launcher set up for the
+ * in-task region manager (sdk/lib/l4re/runtime.h). */
+#define UMOL4_AT_HEAP        0xf8
+#define UMOL4_AT_HEAP_SIZE   0xf9
+#define UMOL4_AT_REGIONS     0xfa
+
 /* Aux-vector entries that L4Re's libc start-up reads. */
 #define UMOL4_AT_L4_AUX      0xf0
 #define UMOL4_AT_L4_ENV      0xf1
