@@ -80,6 +80,16 @@ static struct kobj *item_object(struct invocation *inv)
 	return c ? c->obj : NULL;
 }
 
+/* The object sent along, if it is of the type; else -EINVAL is the answer. */
+static struct kobj *item_of_type(struct invocation *inv, enum kobj_type type)
+{
+	struct kobj *k = item_object(inv);
+	if (k && k->type == type)
+		return k;
+	inv_error(inv, L4_EINVAL);
+	return NULL;
+}
+
 static void debugger_kobj(struct invocation *inv, unsigned op)
 {
 	struct kobj *o = item_object(inv);
@@ -152,10 +162,12 @@ static void debugger_invoke(struct kobj *o, struct invocation *inv)
 		return;
 	}
 	case UMOL4_DEBUGGER_PROBE_OP: {
-		struct kobj *k = item_object(inv);
+		struct kobj *k = item_of_type(inv, KOBJ_TASK);
 		uint64_t phys = 0;
 		unsigned rights = 0;
-		if (!k || k->type != KOBJ_TASK || inv->words < 2) {
+		if (!k)
+			return;
+		if (inv->words < 2) {
 			inv_error(inv, L4_EINVAL);
 			return;
 		}
@@ -167,23 +179,19 @@ static void debugger_invoke(struct kobj *o, struct invocation *inv)
 		return;
 	}
 	case UMOL4_DEBUGGER_RESIDENT_OP: {
-		struct kobj *k = item_object(inv);
-		if (!k || k->type != KOBJ_TASK) {
-			inv_error(inv, L4_EINVAL);
-			return;
+		struct kobj *k = item_of_type(inv, KOBJ_TASK);
+		if (k) {
+			inv->reply_mr[0] = task_resident_bytes((struct task *)k);
+			inv_ok(inv, 1);
 		}
-		inv->reply_mr[0] = task_resident_bytes((struct task *)k);
-		inv_ok(inv, 1);
 		return;
 	}
 	case UMOL4_DEBUGGER_PRIO_OP: {
-		struct kobj *k = item_object(inv);
-		if (!k || k->type != KOBJ_THREAD) {
-			inv_error(inv, L4_EINVAL);
-			return;
+		struct kobj *k = item_of_type(inv, KOBJ_THREAD);
+		if (k) {
+			inv->reply_mr[0] = ((struct thread *)k)->prio;
+			inv_ok(inv, 1);
 		}
-		inv->reply_mr[0] = ((struct thread *)k)->prio;
-		inv_ok(inv, 1);
 		return;
 	}
 	case L4_KDEBUG_ENTER:
