@@ -22,7 +22,7 @@
 #define BOOT_UTCB_AREA   0x7dfff8000000UL
 #define BOOT_UTCB_ORDER  16
 #define SIGMA0_STACK     (256UL << 10)
-#define SIGMA0_HEAP      (16UL << 20)
+#define SIGMA0_HEAP      (1UL << 20)       /* stdio buffers: its tables are static */
 #define SIGMA0_STACK_TOP 0x7dfff0000000UL
 #define SIGMA0_HEAP_BASE 0x7d0000000000UL
 #define ROOT_STACK       (1UL << 20)
@@ -95,7 +95,7 @@ static int boot_sigma0(uint64_t *sp, struct elf_image *im)
 	    sigma0_block(SIGMA0_HEAP, SIGMA0_HEAP_BASE, PLAT_R | PLAT_W, &heap) ||
 	    sigma0_block(SIGMA0_STACK, SIGMA0_STACK_TOP - SIGMA0_STACK, PLAT_R | PLAT_W, &stack) ||
 	    task_map_pages(sigma0_task, UMOL4_SIGMA0_RAM_BASE, 0, physmem_size(), PLAT_R | PLAT_W | PLAT_X))
-		return kernel_log("cannot place sigma0 in physical memory"), -1;
+		return kernel_log("cannot place sigma0 in physical memory (too little memory for -m?)"), -1;
 	const uint64_t aux[][2] = { { UMOL4_AT_HEAP, SIGMA0_HEAP_BASE }, { UMOL4_AT_HEAP_SIZE, SIGMA0_HEAP } };
 	char *argv[] = { "sigma0" };
 	boot.sigma0_ip = im->entry;

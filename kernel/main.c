@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "kernel.h"
 
@@ -90,7 +91,16 @@ static int supervise(int sfd)
 		if (read(sfd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo != SIGCHLD) {
-			pthread_mutex_lock(&kernel_lock);
+			/* A kernel stuck with its lock held must not keep umol4
+			 * alive: after a second, end without it; the task
+			 * processes die with this thread (they were tied to it). */
+			struct timespec limit;
+			clock_gettime(CLOCK_REALTIME, &limit);
+			limit.tv_sec += 1;
+			if (pthread_mutex_timedlock(&kernel_lock, &limit)) {
+				kernel_log("the kernel does not answer; ending without it");
+				return 128 + si.ssi_signo;
+			}
 			kill_all_tasks();
 			return 128 + si.ssi_signo;
 		}

@@ -307,6 +307,11 @@ rm -rf "$d"
 result "modules.list: entry booted with its modules; bad lists: file:line and 64" \
 	"$([ "$ok" = 1 ] && [ $rc1 = 64 ] && [ $rc2 = 64 ] && [ $rc3 = 64 ] && echo 1)"
 
+# the smallest memory the command line allows still boots (sigma0 and a root task fit)
+"$U" -m 16M run "$B/examples/hello" >"$out" 2>&1; rc1=$?
+"$U" -m 15M run "$B/examples/hello" >/dev/null 2>&1; rc2=$?
+result "-m 16M boots hello, -m 15M is a usage error" "$([ $rc1 = 0 ] && grep -q 'Hello World' "$out" && [ $rc2 = 64 ] && echo 1)"
+
 # the mapping database, linked directly into a host test
 "${MAPDB_TEST:-$B/tests/unit/mapdb_test}" >"$out" 2>&1; rc=$?
 cat "$out"
